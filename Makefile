@@ -1,0 +1,45 @@
+# The README's two commands: `make` (set up, build every PDF) and `make test` (set up, run the tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all build a4 check test lint format clean distclean system-libs
+
+all: build
+
+system-libs:
+	@sh tools/system-libs.sh
+
+$(STAMP): pyproject.toml | system-libs
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ echo "Could not create $(VENV). On Debian/Ubuntu: sudo apt-get install python3-venv" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@
+
+build: $(STAMP)
+	$(BIN)/python make_handouts.py build --paper letter
+	$(BIN)/python make_handouts.py build --paper a4
+
+check: $(STAMP)
+	$(BIN)/python make_handouts.py check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

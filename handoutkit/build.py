@@ -1,0 +1,128 @@
+"""The build: validate every sheet, render each edition's sheets and booklet, write the manifest."""
+
+from __future__ import annotations
+
+import difflib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Project, load_crisis_lines
+from .content import Handout, load_handouts
+from .editions import Edition
+from .errors import BuildError, InputError, Problem
+from .output import Output, describe, update_manifest, write_atomic
+from .render import PageRenderer
+
+BOOKLET_ID = "booklet"
+
+
+@dataclass(frozen=True)
+class Built:
+    """One output of a build, with how long it took to render."""
+
+    output: Output
+    seconds: float
+
+
+Progress = Callable[[Built], None]
+
+
+def load_project(project: Project) -> tuple[list[Handout], PageRenderer]:
+    """Validate everything that can be validated without rendering; raise on any problem."""
+    project.check_layout()
+    handouts = load_handouts(project.handouts, project.root)
+    return handouts, PageRenderer(project, load_crisis_lines(project))
+
+
+def select(handouts: list[Handout], only: Sequence[str] | None) -> list[Handout]:
+    if not only:
+        return handouts
+    ids = [h.id for h in handouts]
+    problems = []
+    for wanted in only:
+        if wanted not in ids:
+            hint = difflib.get_close_matches(wanted, ids, n=1)
+            suffix = f"; did you mean '{hint[0]}'?" if hint else f"; known ids: {', '.join(ids)}"
+            problems.append(Problem("--only", f"no sheet with id '{wanted}'{suffix}"))
+    if problems:
+        raise InputError(problems)
+    return [h for h in handouts if h.id in only]
+
+
+def build(
+    project: Project,
+    editions: Sequence[Edition],
+    out: Path | None,
+    only: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> list[Built]:
+    """Render and (unless out is None, as for `check`) write every selected output.
+
+    Every sheet is attempted even when one fails, so one run reports every problem; what
+    rendered is written and listed in the manifest before the failures are raised.
+    """
+    handouts, pages_renderer = load_project(project)
+    selected = select(handouts, only)
+    from .pdf import PdfRenderer  # WeasyPrint costs ~0.6 s to import: only when rendering.
+
+    pdf = PdfRenderer(project)
+    built: list[Built] = []
+    problems: list[Problem] = []
+    for edition in editions:
+        pages = {h.id: pages_renderer.page(h) for h in selected}
+        for handout in selected:
+            started = time.perf_counter()
+            html = pages_renderer.sheet(pages[handout.id], edition)
+            try:
+                rendered = pdf.render(
+                    html, edition, handout.source, budget=handout.page_budget(edition.large_print)
+                )
+            except BuildError as exc:
+                problems.extend(exc.problems)
+                continue
+            output = _emit(out, edition, handout.id, handout.kind, handout.audience, rendered)
+            built.append(Built(output, time.perf_counter() - started))
+            if progress:
+                progress(built[-1])
+        if only or problems:
+            continue
+        started = time.perf_counter()
+        rendered = _render_booklet(pages_renderer, pdf, [pages[h.id] for h in selected], edition)
+        output = _emit(out, edition, BOOKLET_ID, "booklet", "all", rendered)
+        built.append(Built(output, time.perf_counter() - started))
+        if progress:
+            progress(built[-1])
+    if out is not None and built:
+        update_manifest(out, [b.output for b in built])
+    if problems:
+        raise BuildError(problems)
+    return built
+
+
+def _render_booklet(pages_renderer, pdf, pages, edition):
+    source = f"{BOOKLET_ID} ({edition.name})"
+    html = pages_renderer.booklet(pages, edition, notes_page=False)
+    rendered = pdf.render(html, edition, source)
+    if rendered.pages % 2:
+        # An odd count would leave the back cover facing the wrong way in duplex printing.
+        html = pages_renderer.booklet(pages, edition, notes_page=True)
+        rendered = pdf.render(html, edition, source)
+    return rendered
+
+
+def _emit(out, edition, id, kind, audience, rendered) -> Output:
+    """Describe the output and, unless this is a dry run (`check`), write it atomically."""
+    relative = f"{edition.name}/{id}.pdf"
+    if out is not None:
+        write_atomic(out / relative, rendered.data)
+    return describe(
+        relative,
+        rendered.data,
+        id=id,
+        edition=edition.name,
+        kind=kind,
+        audience=audience,
+        pages=rendered.pages,
+    )

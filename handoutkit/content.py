@@ -1,0 +1,210 @@
+"""Reads handouts/*.md: splits YAML front matter from the body, validates it, returns Handouts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Problem
+
+AUDIENCES = ("patient", "supporter", "physician", "employer")
+KINDS = ("handout", "letter", "diary", "resources")
+AUDIENCE_LABELS = {
+    "patient": "For you, the person tapering",
+    "supporter": "For family and friends",
+    "physician": "For physicians and prescribers",
+    "employer": "For employers and managers",
+}
+REQUIRED = ("id", "title", "audience", "kind", "reviewed", "sources")
+OPTIONAL = {"pages": 1, "large_print_pages": 2, "label": None}
+KNOWN = (*REQUIRED, *OPTIONAL)
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FILE_NAME = re.compile(r"^(\d{2})-(.+)\.md$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is our message and not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One validated sheet: its front matter and its Markdown body."""
+
+    id: str
+    title: str
+    audience: str
+    kind: str
+    reviewed: dt.date
+    sources: tuple[str, ...]
+    body: str
+    source: str
+    pages: int = 1
+    large_print_pages: int = 2
+    label: str | None = None
+
+    @property
+    def audience_label(self) -> str:
+        return self.label or AUDIENCE_LABELS[self.audience]
+
+    def page_budget(self, large_print: bool) -> int:
+        return self.large_print_pages if large_print else self.pages
+
+
+def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
+    """Load every NN-*.md in folder, in file order; raise ContentError listing every problem."""
+    root = root or folder.parent
+    files = sorted(folder.glob("*.md"))
+    problems: list[Problem] = []
+    handouts: list[Handout] = []
+    if not files:
+        raise ContentError(Problem(_display(folder, root), "no handout files (*.md) found"))
+    first_seen: dict[str, str] = {}
+    for path in files:
+        source = _display(path, root)
+        handout, found = parse_handout(path.read_text(encoding="utf-8"), source, path.name)
+        problems.extend(found)
+        if handout is None:
+            continue
+        if handout.id in first_seen:
+            problems.append(
+                Problem(source, f"id '{handout.id}' is already used by {first_seen[handout.id]}")
+            )
+            continue
+        first_seen[handout.id] = source
+        handouts.append(handout)
+    if problems:
+        raise ContentError(problems)
+    return handouts
+
+
+def parse_handout(text: str, source: str, file_name: str) -> tuple[Handout | None, list[Problem]]:
+    """Parse one file's text; return the Handout (or None) and every problem found in it."""
+    split = _split_front_matter(text, source)
+    if isinstance(split, Problem):
+        return None, [split]
+    front_text, body = split
+    try:
+        key_lines = _key_lines(front_text)
+        data = yaml.load(front_text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(source, f"front matter is not valid YAML: {reason}", line)]
+    if not isinstance(data, dict):
+        return None, [Problem(source, "front matter must be a mapping of key: value lines", 2)]
+
+    problems = _check_front_matter(data, key_lines, source, file_name)
+    if not body.strip():
+        problems.append(Problem(source, "the sheet has no text after the front matter"))
+    if problems:
+        return None, sorted(problems, key=lambda p: p.line or 0)
+    values = {**OPTIONAL, **{k: data[k] for k in data if k in KNOWN}}
+    values["sources"] = tuple(values["sources"])
+    values["reviewed"] = parse_date(values["reviewed"])
+    return Handout(body=body, source=source, **values), []
+
+
+def _split_front_matter(text: str, source: str) -> tuple[str, str] | Problem:
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return Problem(source, "must start with '---' and a YAML front matter block", 1)
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    return Problem(source, "front matter is not closed: add a line with '---' after it", 1)
+
+
+def _key_lines(front_text: str) -> dict[str, int]:
+    node = yaml.compose(front_text, Loader=_Loader)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    # File line 1 is the opening '---', so front matter line 0 is file line 2.
+    return {key.value: key.start_mark.line + 2 for key, _ in node.value}
+
+
+def _check_front_matter(
+    data: dict[Any, Any], key_lines: dict[str, int], source: str, file_name: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(source, f"front matter '{key}' {message}", key_lines.get(key)))
+
+    for key in data:
+        if key not in KNOWN:
+            hint = difflib.get_close_matches(str(key), KNOWN, n=1)
+            suffix = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(KNOWN)}"
+            problems.append(
+                Problem(source, f"unknown front matter key '{key}'{suffix}", key_lines.get(key))
+            )
+    for key in REQUIRED:
+        if key not in data:
+            problems.append(Problem(source, f"front matter is missing required key '{key}'", 2))
+
+    _check_id(data, problem, source, file_name, problems)
+    if "title" in data and not _is_text(data["title"]):
+        problem("title", "must be non-empty text")
+    if "label" in data and not _is_text(data["label"]):
+        problem("label", "must be non-empty text")
+    for key, allowed in (("audience", AUDIENCES), ("kind", KINDS)):
+        if key in data and data[key] not in allowed:
+            problem(key, f"must be one of {', '.join(allowed)}; got {data[key]!r}")
+    for key in ("pages", "large_print_pages"):
+        value = data.get(key, 1)
+        if key in data and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            problem(key, f"must be a whole number of pages, 1 or more; got {value!r}")
+    if "reviewed" in data and parse_date(data["reviewed"]) is None:
+        problem("reviewed", f"must be a real date written YYYY-MM-DD; got {data['reviewed']!r}")
+    if "sources" in data:
+        sources = data["sources"]
+        if not isinstance(sources, list) or not sources or not all(map(_is_text, sources)):
+            problem("sources", "must be a list of one or more short references (text)")
+    return problems
+
+
+def _check_id(data, problem, source, file_name, problems) -> None:
+    if "id" not in data:
+        return
+    value = data["id"]
+    if not isinstance(value, str) or not SLUG.match(value):
+        problem("id", f"must be a slug of lowercase letters, digits and hyphens; got {value!r}")
+        return
+    match = FILE_NAME.match(file_name)
+    if not match or match.group(2) != value:
+        problems.append(Problem(source, f"file name must be NN-{value}.md to match its id"))
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from YYYY-MM-DD text, or None when it is not one."""
+    if not isinstance(value, str) or not ISO_DATE.match(value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

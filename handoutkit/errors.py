@@ -1,0 +1,47 @@
+"""Exceptions the library raises; the CLI turns each problem into one `error:` line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, located as precisely as we can."""
+
+    source: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"
+
+
+class HandoutError(Exception):
+    """Base class: a problem the user can fix; carries every problem found, not just the first."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str | Problem):
+            problems = [problems]
+        self.problems = [p if isinstance(p, Problem) else Problem("", p) for p in problems]
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [str(p).lstrip(": ") for p in self.problems]
+
+
+class ContentError(HandoutError):
+    """A handout file (front matter or body) is invalid."""
+
+
+class BuildError(HandoutError):
+    """Rendering failed: a page budget was blown, WeasyPrint warned, or a resource was refused."""
+
+
+class InputError(HandoutError):
+    """A file the user passed on the command line (details, clinic config) is invalid."""
+
+    exit_code = 2

@@ -1,0 +1,71 @@
+"""Writing outputs: atomic file writes and build/manifest.json."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file the build wrote, as the manifest lists it."""
+
+    id: str
+    edition: str
+    kind: str
+    audience: str
+    path: str
+    pages: int
+    bytes: int
+    sha256: str
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def describe(
+    relative: str, data: bytes, *, id: str, edition: str, kind: str, audience: str, pages: int
+) -> Output:
+    """The manifest entry for a file's bytes, written or not."""
+    digest = hashlib.sha256(data).hexdigest()
+    return Output(id, edition, kind, audience, relative, pages, len(data), digest)
+
+
+def update_manifest(out: Path, outputs: list[Output]) -> Path:
+    """Merge this build's outputs into the manifest; entries whose files are gone are dropped."""
+    path = out / MANIFEST
+    entries: dict[str, dict] = {}
+    if path.exists():
+        try:
+            for entry in json.loads(path.read_text(encoding="utf-8")).get("outputs", []):
+                if (out / entry["path"]).exists():
+                    entries[entry["path"]] = entry
+        except (ValueError, KeyError, TypeError, AttributeError):
+            entries = {}  # A damaged manifest is rebuilt from this build alone.
+    for output in outputs:
+        entries[output.path] = asdict(output)
+    ordered = [entries[key] for key in sorted(entries)]
+    text = json.dumps({"outputs": ordered}, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
+    return path

@@ -1,0 +1,172 @@
+"""WeasyPrint: HTML to tagged PDF, one FontConfiguration, a confined fetcher, warnings as errors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import fontpkg_atkinson_hyperlegible as atkinson
+from weasyprint import CSS, HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .config import Project
+from .editions import Edition
+from .errors import BuildError, Problem
+
+PDF_VARIANT = "pdf/ua-1"
+FONT_FILES = {
+    (400, "normal"): "AtkinsonHyperlegible-Regular.ttf",
+    (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
+    (400, "italic"): "AtkinsonHyperlegible-Italic.ttf",
+    (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished PDF and what we learned laying it out."""
+
+    data: bytes
+    pages: int
+    overflow_lines: int = 0
+
+
+class RefusedURL(Exception):
+    """Raised inside WeasyPrint for a resource outside the project; we report it ourselves."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Loads data: URLs and files inside the allowed folders; refuses anything else unrequested."""
+
+    def __init__(self, allowed: list[Path]):
+        super().__init__(allowed_protocols=("file", "data"))
+        self.allowed = [p.resolve() for p in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file" and self._inside(Path(unquote(parts.path))):
+            return super().fetch(url, headers)
+        self.refused.append(url)
+        raise RefusedURL(url)
+
+    def _inside(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(root) for root in self.allowed)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
+
+
+@contextmanager
+def _weasyprint_warnings() -> Iterator[list[str]]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    # WeasyPrint never raises on bad CSS or a missing glyph or image: it logs; we must listen.
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+
+def font_face_css() -> str:
+    """@font-face rules pointing at the pip package's font files."""
+    files = Path(atkinson.ROOT) / "files"
+    rules = [
+        f'@font-face {{ font-family: "{atkinson.FAMILY}"; font-weight: {weight}; '
+        f'font-style: {style}; src: url("{(files / name).as_uri()}"); }}'
+        for (weight, style), name in FONT_FILES.items()
+    ]
+    return "\n".join(rules)
+
+
+@dataclass
+class PdfRenderer:
+    """Turns HTML pages into PDFs for one project; parsed stylesheets are reused per edition."""
+
+    project: Project
+    font_config: FontConfiguration = field(default_factory=FontConfiguration)
+
+    def __post_init__(self) -> None:
+        self.fetcher = ProjectFetcher(
+            [self.project.handouts, self.project.templates, self.project.styles, atkinson.ROOT]
+        )
+        self._stylesheets: dict[str, list[CSS]] = {}
+        self._base_url = self.project.root.resolve().as_uri() + "/"
+
+    def stylesheets(self, edition: Edition) -> list[CSS]:
+        if edition.name not in self._stylesheets:
+            sheets = [CSS(string=font_face_css(), font_config=self.font_config)]
+            for name in edition.stylesheets:
+                sheets.append(self._css(self.project.styles / name))
+            self._stylesheets[edition.name] = sheets
+        return self._stylesheets[edition.name]
+
+    def _css(self, path: Path) -> CSS:
+        return CSS(
+            string=path.read_text(encoding="utf-8"),
+            base_url=path.resolve().as_uri(),
+            url_fetcher=self.fetcher,
+            font_config=self.font_config,
+        )
+
+    def render(
+        self, html: str, edition: Edition, source: str, budget: int | None = None
+    ) -> Rendered:
+        """Render one HTML page; raise BuildError on any warning, refusal or blown page budget."""
+        self.fetcher.refused.clear()
+        with _weasyprint_warnings() as warnings:
+            stylesheets = self.stylesheets(edition)
+            document = HTML(string=html, base_url=self._base_url, url_fetcher=self.fetcher).render(
+                stylesheets=stylesheets, font_config=self.font_config
+            )
+            pages = len(document.pages)
+            overflow = 0
+            if budget is not None and pages > budget:
+                overflow = sum(_line_count(page) for page in document.pages[budget:])
+                raise BuildError(Problem(source, _over_budget(pages, budget, overflow)))
+            data = document.write_pdf(pdf_variant=PDF_VARIANT)
+        problems = [
+            Problem(source, f"refused to load '{url}' (outside the project)")
+            for url in dict.fromkeys(self.fetcher.refused)
+        ]
+        if not problems:
+            problems = [Problem(source, f"WeasyPrint: {m}") for m in dict.fromkeys(warnings)]
+        if problems:
+            raise BuildError(problems)
+        return Rendered(data, pages, overflow)
+
+
+def _line_count(page) -> int:
+    """Lines of text laid out on a page, margin boxes (footers) excluded."""
+
+    def walk(box) -> Iterator[boxes.Box]:
+        yield box
+        for child in getattr(box, "children", ()):
+            if not isinstance(child, boxes.MarginBox):
+                yield from walk(child)
+
+    return sum(1 for box in walk(page._page_box) if isinstance(box, boxes.LineBox))
+
+
+def _over_budget(pages: int, budget: int, lines: int) -> str:
+    spill = f" (about {lines} line{'s' if lines != 1 else ''} spill over)" if lines else ""
+    return f"renders to {pages} pages, budget is {budget}{spill}"

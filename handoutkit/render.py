@@ -1,0 +1,69 @@
+"""Jinja2 pages: a sheet's HTML fragment and front matter become a complete HTML document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from .config import Project
+from .content import Handout
+from .editions import Edition
+from .markup import to_html
+
+BOOKLET_TITLE = "Benzodiazepine tapering and withdrawal"
+BOOKLET_SUBTITLE = "Handouts for the person tapering, family and friends, physicians and employers"
+LANG = "en"
+
+
+def long_date(value: dt.date) -> str:
+    """'1 November 2026': unambiguous in every region, unlike 11/01/2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A sheet ready for a template: its metadata and its body as HTML."""
+
+    handout: Handout
+    body_html: str
+
+
+class PageRenderer:
+    """Owns the Jinja2 environment for one project; autoescape and StrictUndefined always on."""
+
+    def __init__(self, project: Project, crisis: dict[str, Any]):
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(project.templates),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["long_date"] = long_date
+        self.crisis = crisis
+
+    def page(self, handout: Handout) -> Page:
+        return Page(handout, to_html(handout.body, handout.id))
+
+    def sheet(self, page: Page, edition: Edition) -> str:
+        return self.env.get_template("handout.html").render(
+            page=page, edition=edition.name, crisis=self.crisis, lang=LANG
+        )
+
+    def booklet(self, pages: Sequence[Page], edition: Edition, notes_page: bool) -> str:
+        reviewed = max(p.handout.reviewed for p in pages)
+        return self.env.get_template("booklet.html").render(
+            pages=pages,
+            edition=edition.name,
+            crisis=self.crisis,
+            lang=LANG,
+            title=BOOKLET_TITLE,
+            subtitle=BOOKLET_SUBTITLE,
+            reviewed=reviewed,
+            notes_page=notes_page,
+        )

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Command line for the handout builder: parses arguments, calls handoutkit, prints and exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from handoutkit import Built, Edition, HandoutError, Project, build, load_project
+from handoutkit.editions import PAPERS
+
+COMMANDS = ("build", "list", "check")
+HERE = Path(__file__).resolve().parent
+
+DESCRIPTION = """\
+Builds printable handouts about benzodiazepine tapering and withdrawal: one PDF per sheet
+and a booklet with all of them, from the Markdown files in handouts/.
+
+Commands:
+  build   render every sheet and the booklet (the default when no command is given)
+  list    show every sheet: id, audience, title and page budget
+  check   validate every sheet and render it in memory; writes nothing
+
+Examples:
+  python make_handouts.py                      build the US Letter edition into build/letter/
+  python make_handouts.py --paper a4           build the A4 edition into build/a4/
+  python make_handouts.py --only for-physicians
+  python make_handouts.py check
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog="make_handouts.py",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = main_parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--project",
+        type=Path,
+        default=HERE,
+        metavar="DIR",
+        help="project folder with handouts/, templates/ and styles/ (default: this script's)",
+    )
+
+    build_cmd = commands.add_parser(
+        "build",
+        parents=[common],
+        help="render the sheets and the booklet (default)",
+        description="Render every sheet to build/<edition>/<id>.pdf, plus booklet.pdf.",
+    )
+    build_cmd.add_argument(
+        "--paper",
+        choices=PAPERS,
+        default="letter",
+        help="paper size: letter (US, the default) or a4",
+    )
+    build_cmd.add_argument(
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="build just these sheets (ids as `list` shows them); the booklet is skipped",
+    )
+    build_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write the PDFs and manifest.json (default: build/ in the project)",
+    )
+
+    commands.add_parser(
+        "list", parents=[common], help="list the sheets: id, audience, title, page budget"
+    )
+    check_cmd = commands.add_parser(
+        "check", parents=[common], help="validate and render everything in memory; write nothing"
+    )
+    check_cmd.add_argument(
+        "--paper",
+        choices=PAPERS,
+        action="append",
+        default=None,
+        help="check only this paper size (default: letter and a4)",
+    )
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "build")
+    args = parser().parse_args(argv)
+    project = Project(args.project.resolve())
+    try:
+        if args.command == "list":
+            return cmd_list(project)
+        if args.command == "check":
+            return cmd_check(project, args.paper or list(PAPERS))
+        return cmd_build(project, args)
+    except HandoutError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(
+            "interrupted: files already written are complete; nothing is half-written",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def cmd_list(project: Project) -> int:
+    handouts, _ = load_project(project)
+    rows = [("id", "audience", "title", "pages")]
+    rows += [(h.id, h.audience, h.title, str(h.pages)) for h in handouts]
+    print(_table(rows))
+    return 0
+
+
+def cmd_check(project: Project, papers: list[str]) -> int:
+    editions = [Edition(paper) for paper in papers]
+    built = build(project, editions, out=None)
+    sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
+    print(
+        f"ok: {sheets} sheets and the booklet fit their page budgets at "
+        f"{' and '.join(papers)}; nothing written"
+    )
+    return 0
+
+
+def cmd_build(project: Project, args: argparse.Namespace) -> int:
+    out = (args.out or project.root / "build").resolve()
+    edition = Edition(args.paper)
+    started = time.perf_counter()
+    built = build(project, [edition], out, only=args.only, progress=_progress(out))
+    elapsed = time.perf_counter() - started
+    print()
+    print(_summary(built))
+    print(
+        f"\n{len(built)} PDFs in {_shown(out / edition.name)} in {elapsed:.1f} s; "
+        f"list: {_shown(out / 'manifest.json')}"
+    )
+    return 0
+
+
+def _progress(out: Path):
+    def report(item: Built) -> None:
+        o = item.output
+        print(
+            f"  wrote {_shown(out / o.path)}  ({_pages(o.pages)}, {item.seconds:.2f} s)", flush=True
+        )
+
+    return report
+
+
+def _summary(built: list[Built]) -> str:
+    rows = [("sheet", "pages", "size", "time")]
+    for item in built:
+        o = item.output
+        rows.append((o.id, str(o.pages), f"{o.bytes / 1024:.0f} KB", f"{item.seconds:.2f} s"))
+    return _table(rows, right={1, 2, 3})
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _pages(n: int) -> str:
+    return f"{n} page" if n == 1 else f"{n} pages"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

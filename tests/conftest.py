@@ -1,0 +1,63 @@
+"""Fixtures: copies of the real project, small throwaway projects, and one shared real build."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from handoutkit import Edition, Project, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_project(dest: Path, with_handouts: bool = True) -> Path:
+    for name in ("templates", "styles"):
+        shutil.copytree(ROOT / name, dest / name)
+    if with_handouts:
+        shutil.copytree(ROOT / "handouts", dest / "handouts")
+    else:
+        (dest / "handouts").mkdir()
+        shutil.copy(ROOT / "handouts" / "crisis-lines.toml", dest / "handouts")
+    return dest
+
+
+def sheet_text(
+    id: str = "sample-sheet",
+    title: str = "A sample sheet",
+    body: str = "## What this is\n\nA short sheet used by the tests.\n",
+    **front: object,
+) -> str:
+    fields = {
+        "id": id,
+        "title": title,
+        "audience": "patient",
+        "kind": "handout",
+        "reviewed": "2026-11-01",
+        **front,
+    }
+    lines = [f"{key}: {value}" for key, value in fields.items()]
+    lines += ["sources:", "  - Test source (2025)"]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A project with the real templates and styles and two tiny sheets."""
+    root = copy_project(tmp_path / "project", with_handouts=False)
+    (root / "handouts" / "01-first-sheet.md").write_text(sheet_text("first-sheet", "First sheet"))
+    (root / "handouts" / "02-second-sheet.md").write_text(
+        sheet_text("second-sheet", "Second sheet", audience="supporter")
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> Path:
+    """The real handouts built once at Letter and A4; tests read the PDFs back."""
+    out = tmp_path_factory.mktemp("build")
+    for paper in ("letter", "a4"):
+        build(Project(ROOT), [Edition(paper)], out)
+    return out

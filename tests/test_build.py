@@ -1,0 +1,147 @@
+"""The real handouts built at Letter and A4, read back with pypdf: pages, sizes, text, manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import page as page_validation
+import pytest
+from pypdf import PdfReader
+
+from handoutkit import BuildError, Edition, Project, build, load_handouts
+
+from .conftest import ROOT, copy_project, sheet_text
+
+HANDOUTS = load_handouts(ROOT / "handouts", ROOT)
+SIZES = {"letter": (612, 792), "a4": (595, 842)}
+
+
+def text_of(path: Path) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("paper", SIZES)
+@pytest.mark.parametrize("handout", HANDOUTS, ids=lambda h: h.id)
+def test_each_sheet_fits_its_budget_at_the_right_size(real_build: Path, handout, paper):
+    reader = PdfReader(real_build / paper / f"{handout.id}.pdf")
+    assert len(reader.pages) <= handout.pages
+    for pdf_page in reader.pages:
+        width, height = pdf_page.mediabox.width, pdf_page.mediabox.height
+        assert (round(width), round(height)) == SIZES[paper]
+
+
+@pytest.mark.parametrize("handout", HANDOUTS, ids=lambda h: h.id)
+def test_title_audience_and_footer_are_in_the_text(real_build: Path, handout):
+    path = real_build / "letter" / f"{handout.id}.pdf"
+    text = " ".join(text_of(path).split())
+    reviewed = f"Reviewed {handout.reviewed.day} {handout.reviewed:%B %Y}"
+    assert handout.title in text
+    assert handout.audience_label in text
+    assert f"{handout.title} · {reviewed}" in text, "running footer"
+    pages = len(PdfReader(path).pages)
+    assert f"Page {pages} of {pages}" in text
+    assert "Sources:" in text
+
+
+def test_pdf_metadata_names_title_and_language(real_build: Path):
+    for handout in HANDOUTS:
+        reader = PdfReader(real_build / "letter" / f"{handout.id}.pdf")
+        assert reader.metadata.title == handout.title
+        assert reader.trailer["/Root"]["/Lang"] == "en"
+        assert "/StructTreeRoot" in reader.trailer["/Root"], "tagged PDF"
+
+
+def test_fonts_are_embedded_atkinson(real_build: Path):
+    reader = PdfReader(real_build / "letter" / f"{HANDOUTS[0].id}.pdf")
+    fonts = set()
+    for pdf_page in reader.pages:
+        for font in pdf_page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("Atkinson-Hyperlegible" in f for f in fonts), fonts
+
+
+def test_manifest_lists_every_output_with_matching_hashes(real_build: Path):
+    manifest = json.loads((real_build / "manifest.json").read_text())
+    entries = manifest["outputs"]
+    expected = {(p, h.id) for p in SIZES for h in HANDOUTS} | {(p, "booklet") for p in SIZES}
+    assert {(e["edition"], e["id"]) for e in entries} == expected
+    for entry in entries:
+        data = (real_build / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["bytes"] == len(data)
+        assert entry["pages"] == len(PdfReader(real_build / entry["path"]).pages)
+        assert entry["kind"] in {"handout", "letter", "diary", "resources", "booklet"}
+        assert set(entry) == {
+            "id",
+            "edition",
+            "kind",
+            "audience",
+            "path",
+            "pages",
+            "bytes",
+            "sha256",
+        }
+
+
+def test_every_output_passes_pdf_ua1(real_build: Path):
+    pdfs = sorted(real_build.rglob("*.pdf"))
+    assert len(pdfs) == 2 * (len(HANDOUTS) + 1)
+    for pdf in pdfs:
+        report = page_validation.validate_pdf(pdf, profile="ua1")
+        failures = [f"{f.rule_id}: {f.message}" for f in report.failures]
+        assert report.is_compliant, (pdf.name, failures)
+
+
+def test_two_builds_are_byte_identical(real_build: Path, tmp_path: Path):
+    build(Project(ROOT), [Edition("letter")], tmp_path)
+    for first in sorted((real_build / "letter").glob("*.pdf")):
+        assert (tmp_path / "letter" / first.name).read_bytes() == first.read_bytes(), first.name
+
+
+def test_output_does_not_depend_on_the_project_folder(tmp_path: Path, mini_project: Path):
+    elsewhere = copy_project(tmp_path / "elsewhere" / "deeper", with_handouts=False)
+    for sheet in (mini_project / "handouts").glob("*.md"):
+        (elsewhere / "handouts" / sheet.name).write_text(sheet.read_text())
+    build(Project(mini_project), [Edition("a4")], tmp_path / "one")
+    build(Project(elsewhere), [Edition("a4")], tmp_path / "two")
+    for first in sorted((tmp_path / "one" / "a4").glob("*.pdf")):
+        second = tmp_path / "two" / "a4" / first.name
+        assert second.read_bytes() == first.read_bytes(), first.name
+        assert str(tmp_path).encode() not in first.read_bytes()
+
+
+def test_a_weasyprint_warning_fails_the_build(mini_project: Path, tmp_path: Path):
+    css = mini_project / "styles" / "handout.css"
+    css.write_text(css.read_text() + "\n.sheet { colour: red; }\n")
+    with pytest.raises(BuildError) as caught:
+        build(Project(mini_project), [Edition("letter")], tmp_path / "out")
+    assert any("WeasyPrint: Ignored `colour: red`" in line for line in caught.value.lines())
+
+
+def test_a_resource_outside_the_project_is_refused(mini_project: Path, tmp_path: Path):
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { color: red }")
+    body = f'<link rel="stylesheet" href="{secret.as_uri()}">\n\nText.\n'
+    (mini_project / "handouts" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", body=body)
+    )
+    with pytest.raises(BuildError) as caught:
+        build(Project(mini_project), [Edition("letter")], tmp_path / "out", only=["first-sheet"])
+    assert caught.value.lines() == [
+        f"handouts/01-first-sheet.md: refused to load '{secret.as_uri()}' (outside the project)"
+    ]
+
+
+def test_no_temporary_files_are_left_behind(real_build: Path):
+    leftovers = [p for p in real_build.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    assert leftovers == []
+
+
+def test_booklet_manifest_entry(real_build: Path):
+    manifest = json.loads((real_build / "manifest.json").read_text())
+    (entry,) = [e for e in manifest["outputs"] if e["path"] == "letter/booklet.pdf"]
+    assert (entry["kind"], entry["audience"]) == ("booklet", "all")
+    assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])

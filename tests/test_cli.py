@@ -1,0 +1,143 @@
+"""The command line, called in-process: exact exit codes and error lines, and what it writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from make_handouts import main
+
+from .conftest import sheet_text
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
+    out = mini_project / "out"
+    code, stdout, stderr = run(capsys, "--project", str(mini_project), "--out", str(out))
+    assert (code, stderr) == (0, "")
+    assert sorted(p.name for p in (out / "letter").iterdir()) == [
+        "booklet.pdf",
+        "first-sheet.pdf",
+        "second-sheet.pdf",
+    ]
+    assert "first-sheet" in stdout and "pages" in stdout and "size" in stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {e["id"] for e in manifest["outputs"]} == {"first-sheet", "second-sheet", "booklet"}
+
+
+def test_broken_front_matter_gives_one_error_line_and_exit_1(mini_project: Path, capsys):
+    (mini_project / "handouts" / "03-broken.md").write_text("---\nid: broken\ntitle: [oops\n---\n")
+    out = mini_project / "out"
+    code, _, stderr = run(capsys, "--project", str(mini_project), "--out", str(out))
+    assert code == 1
+    assert stderr.startswith("error: handouts/03-broken.md:4: front matter is not valid YAML")
+    assert len(stderr.splitlines()) == 1
+    assert "Traceback" not in stderr
+    assert not out.exists(), "nothing is rendered when validation fails"
+
+
+def test_unknown_key_error_line(mini_project: Path, capsys):
+    (mini_project / "handouts" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", audiance="patient")
+    )
+    code, _, stderr = run(capsys, "check", "--project", str(mini_project))
+    assert code == 1
+    assert stderr == (
+        "error: handouts/01-first-sheet.md:7: unknown front matter key 'audiance'; "
+        "did you mean 'audience'?\n"
+    )
+
+
+def test_duplicate_id_error_line(mini_project: Path, capsys):
+    (mini_project / "handouts" / "03-first-sheet.md").write_text(sheet_text("first-sheet"))
+    code, _, stderr = run(capsys, "check", "--project", str(mini_project))
+    assert code == 1
+    assert stderr == (
+        "error: handouts/03-first-sheet.md: id 'first-sheet' is already used by "
+        "handouts/01-first-sheet.md\n"
+    )
+
+
+def test_overflowing_sheet_fails_and_names_the_spill(mini_project: Path, capsys):
+    long_body = "## Too much\n\n" + "\n\n".join(f"Paragraph {i} of text." for i in range(30))
+    (mini_project / "handouts" / "02-second-sheet.md").write_text(
+        sheet_text("second-sheet", body=long_body)
+    )
+    out = mini_project / "out"
+    code, _, stderr = run(capsys, "--project", str(mini_project), "--out", str(out))
+    assert code == 1
+    (line,) = stderr.splitlines()
+    assert line.startswith(
+        "error: handouts/02-second-sheet.md: renders to 2 pages, budget is 1 (about "
+    )
+    assert line.endswith(" lines spill over)")
+    # The sheet that fitted is still written and listed; no booklet from a broken set.
+    assert (out / "letter" / "first-sheet.pdf").exists()
+    assert not (out / "letter" / "second-sheet.pdf").exists()
+    assert not (out / "letter" / "booklet.pdf").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [e["id"] for e in manifest["outputs"]] == ["first-sheet"]
+
+
+def test_only_builds_the_named_sheet_and_no_booklet(mini_project: Path, capsys):
+    out = mini_project / "out"
+    code, _, _ = run(
+        capsys,
+        "--project",
+        str(mini_project),
+        "--out",
+        str(out),
+        "--paper",
+        "a4",
+        "--only",
+        "second-sheet",
+    )
+    assert code == 0
+    assert [p.name for p in (out / "a4").iterdir()] == ["second-sheet.pdf"]
+
+
+def test_only_with_an_unknown_id_is_a_usage_error(mini_project: Path, capsys):
+    code, _, stderr = run(capsys, "--project", str(mini_project), "--only", "frist-sheet")
+    assert code == 2
+    assert stderr == "error: --only: no sheet with id 'frist-sheet'; did you mean 'first-sheet'?\n"
+
+
+def test_bad_paper_is_a_usage_error(mini_project: Path, capsys):
+    try:
+        code = main(["--project", str(mini_project), "--paper", "legal"])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    assert "invalid choice: 'legal'" in capsys.readouterr().err
+
+
+def test_list_shows_every_sheet(mini_project: Path, capsys):
+    code, stdout, _ = run(capsys, "list", "--project", str(mini_project))
+    assert code == 0
+    lines = stdout.splitlines()
+    assert lines[0].split() == ["id", "audience", "title", "pages"]
+    assert lines[2].split() == ["first-sheet", "patient", "First", "sheet", "1"]
+    assert lines[3].split() == ["second-sheet", "supporter", "Second", "sheet", "1"]
+
+
+def test_check_writes_nothing(mini_project: Path, capsys):
+    before = sorted(p for p in mini_project.rglob("*"))
+    code, stdout, stderr = run(capsys, "check", "--project", str(mini_project))
+    assert (code, stderr) == (0, "")
+    assert stdout.startswith("ok: 2 sheets")
+    assert sorted(p for p in mini_project.rglob("*")) == before
+
+
+def test_help_explains_the_commands(capsys):
+    try:
+        main(["--help"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    text = capsys.readouterr().out
+    for word in ("build", "list", "check", "--paper a4", "--only"):
+        assert word in text

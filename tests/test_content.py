@@ -1,0 +1,120 @@
+"""Front matter parsing and validation: every problem reported, with file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from handoutkit import ContentError, load_handouts
+from handoutkit.content import parse_handout
+
+from .conftest import ROOT, sheet_text
+
+
+def problems_for(text: str, name: str = "01-sample-sheet.md") -> list[str]:
+    handout, problems = parse_handout(text, f"handouts/{name}", name)
+    assert (handout is None) == bool(problems)
+    return [str(p) for p in problems]
+
+
+def test_a_valid_sheet_parses_with_defaults():
+    handout, problems = parse_handout(
+        sheet_text(), "handouts/01-sample-sheet.md", "01-sample-sheet.md"
+    )
+    assert problems == []
+    assert handout.id == "sample-sheet"
+    assert handout.reviewed == dt.date(2026, 11, 1)
+    assert handout.pages == 1
+    assert handout.sources == ("Test source (2025)",)
+    assert handout.audience_label == "For you, the person tapering"
+
+
+def test_unknown_key_suggests_the_right_one():
+    text = sheet_text(audeince="patient")
+    assert problems_for(text) == [
+        "handouts/01-sample-sheet.md:7: unknown front matter key 'audeince'; "
+        "did you mean 'audience'?"
+    ]
+
+
+def test_every_problem_in_a_file_is_reported_at_once():
+    text = sheet_text(audience="doctor", pages=0, reviewed="2026-02-30")
+    assert problems_for(text) == [
+        "handouts/01-sample-sheet.md:4: front matter 'audience' must be one of patient, "
+        "supporter, physician, employer; got 'doctor'",
+        "handouts/01-sample-sheet.md:6: front matter 'reviewed' must be a real date written "
+        "YYYY-MM-DD; got '2026-02-30'",
+        "handouts/01-sample-sheet.md:7: front matter 'pages' must be a whole number of pages, "
+        "1 or more; got 0",
+    ]
+
+
+def test_missing_keys_are_named():
+    text = "---\nid: sample-sheet\ntitle: T\n---\nBody\n"
+    found = problems_for(text)
+    for key in ("audience", "kind", "reviewed", "sources"):
+        assert (
+            f"handouts/01-sample-sheet.md:2: front matter is missing required key '{key}'" in found
+        )
+
+
+def test_yaml_syntax_error_names_the_line():
+    text = "---\nid: sample-sheet\ntitle: [unclosed\naudience: patient\n---\nBody\n"
+    (line,) = problems_for(text)
+    assert line.startswith("handouts/01-sample-sheet.md:4: front matter is not valid YAML")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no front matter\n", "must start with '---'"),
+        ("---\nid: x\n", "front matter is not closed"),
+        ("---\n- a list\n---\nBody\n", "must be a mapping"),
+    ],
+)
+def test_malformed_files(text, expected):
+    (line,) = problems_for(text)
+    assert expected in line
+
+
+def test_file_name_must_match_id():
+    found = problems_for(sheet_text("other-id"), name="01-sample-sheet.md")
+    assert found == [
+        "handouts/01-sample-sheet.md: file name must be NN-other-id.md to match its id"
+    ]
+
+
+def test_duplicate_ids_across_files(tmp_path: Path):
+    folder = tmp_path / "handouts"
+    folder.mkdir()
+    (folder / "01-same.md").write_text(sheet_text("same"))
+    (folder / "02-same.md").write_text(sheet_text("same"))
+    with pytest.raises(ContentError) as caught:
+        load_handouts(folder, tmp_path)
+    assert caught.value.lines() == [
+        "handouts/02-same.md: id 'same' is already used by handouts/01-same.md"
+    ]
+
+
+def test_problems_from_several_files_come_together(tmp_path: Path):
+    folder = tmp_path / "handouts"
+    folder.mkdir()
+    (folder / "01-a.md").write_text(sheet_text("a", kind="poster"))
+    (folder / "02-b.md").write_text(sheet_text("b", colour="red"))
+    with pytest.raises(ContentError) as caught:
+        load_handouts(folder, tmp_path)
+    assert len(caught.value.lines()) == 2
+    assert caught.value.lines()[0].startswith("handouts/01-a.md:5: front matter 'kind'")
+    assert caught.value.lines()[1].startswith(
+        "handouts/02-b.md:7: unknown front matter key 'colour'"
+    )
+
+
+def test_the_real_handouts_are_valid():
+    handouts = load_handouts(ROOT / "handouts", ROOT)
+    assert [h.id for h in handouts] == sorted(
+        {h.id for h in handouts}, key=[h.id for h in handouts].index
+    )
+    assert handouts

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Checks the system libraries WeasyPrint needs; installs them with apt-get when run as root,
+# otherwise prints the exact command to run and fails.
+set -eu
+
+APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
+if [ "$(uname -s)" = "Darwin" ]; then
+    if command -v brew >/dev/null 2>&1 && brew list pango >/dev/null 2>&1; then
+        exit 0
+    fi
+    echo "Missing system libraries: Pango (with HarfBuzz). Install them with:" >&2
+    echo "    brew install pango" >&2
+    exit 1
+fi
+
+missing=""
+has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+has_lib "libpango-1.0.so.0" || missing="$missing libpango-1.0-0"
+has_lib "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
+# Without harfbuzz-subset WeasyPrint falls back to fontTools: ~10x slower font subsetting.
+has_lib "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing system libraries:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_PACKAGES >/dev/null
+    exit 0
+fi
+
+echo "Missing system libraries:$missing" >&2
+echo "Install them with:" >&2
+echo "    sudo apt-get install -y $APT_PACKAGES" >&2
+echo "then run make again." >&2
+exit 1
