@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .content import parse_date
 from .errors import ContentError, InputError, Problem
 
 REGIONS = ("us", "ca", "uk", "au")
@@ -62,4 +63,8 @@ def load_crisis_lines(project: Project, region: str = DEFAULT_REGION) -> dict[st
     ]
     if problems:
         raise ContentError(problems)
-    return {"region": region, "reviewed": data.get("reviewed", ""), **entry}
+    everywhere = [regions[key] for key in REGIONS if key in regions]
+    reviewed = parse_date(data.get("reviewed"))
+    if reviewed is None:
+        raise ContentError(Problem(source, "'reviewed' must be a date written YYYY-MM-DD"))
+    return {"region": region, "reviewed": reviewed, "all": everywhere, **entry}

@@ -1,0 +1,153 @@
+"""The handout set itself: every sheet present, readable, safe, and true to the content brief."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handoutkit import Edition, Project, load_handouts, load_project
+from handoutkit.readability import grade_level
+
+from .conftest import ROOT
+
+HANDOUTS = {h.id: h for h in load_handouts(ROOT / "handouts", ROOT)}
+EXPECTED = {
+    "understanding-withdrawal": "patient",
+    "tapering-safely": "patient",
+    "supporting-someone": "supporter",
+    "for-physicians": "physician",
+    "for-employers": "employer",
+    "physician-letter": "patient",
+    "employer-accommodation": "patient",
+    "taper-diary": "patient",
+    "help-and-resources": "patient",
+}
+GRADE_LIMITS = {"for-physicians": 12.0}
+DEFAULT_GRADE_LIMIT = 6.0
+
+# From the content brief, section 7: claims no sheet may make, and words we never use.
+FORBIDDEN = [
+    r"\baddicts?\b",
+    r"success rate",
+    r"completely free",
+    r"rapid detox",
+    r"ultra-rapid",
+    r"flumazenil",
+    r"brain damage",
+    r"permanent (brain )?injury",
+    r"25% every 1-2 weeks",
+    r"25 percent every 1 to 2 weeks",
+    r"(10|25)% (each|every) (1|one) week",
+    r"functional medicine",
+    r"\bcures?\b(?! for)",
+    r"will (be over|end|stop) (in|within|after) \d",
+]
+
+
+def blocks(id: str) -> list[str]:
+    """Texts that stand alone on the sheet: headings, cells, labels (from the rendered HTML)."""
+    project = Project(ROOT)
+    _, pages = load_project(project)
+    html = pages.sheet(pages.page(HANDOUTS[id]), Edition("letter"))
+    pattern = r"<(h1|h2|th|td|li|p class=\"audience\"|span class=\"label\")[^>]*>(.*?)</"
+    found = [re.sub(r"<[^>]+>", "", inner) for _, inner in re.findall(pattern, html, re.S)]
+    return [" ".join(unescape(text).split()) for text in found]
+
+
+def pdf_text(real_build: Path, id: str, paper: str = "letter") -> str:
+    reader = PdfReader(real_build / paper / f"{id}.pdf")
+    return " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+
+
+def prose(text: str) -> str:
+    """The sheet's own words: drop the sources line and running footer, which are citations."""
+    return text.split("Sources:")[0]
+
+
+def test_every_sheet_exists_with_its_audience():
+    assert {id: h.audience for id, h in HANDOUTS.items()} == EXPECTED
+
+
+@pytest.mark.parametrize("id", EXPECTED)
+def test_reading_grade(real_build: Path, id: str):
+    grade = grade_level(prose(pdf_text(real_build, id)), blocks(id))
+    assert grade <= GRADE_LIMITS.get(id, DEFAULT_GRADE_LIMIT), f"{id}: grade {grade:.1f}"
+
+
+@pytest.mark.parametrize("id", EXPECTED)
+def test_crisis_line_review_date_and_disclaimer(real_build: Path, id: str):
+    text = pdf_text(real_build, id)
+    assert "call or text 988" in text
+    assert "HOME to 741741" in text
+    assert "Emergency or seizure: call 911" in text
+    reviewed = HANDOUTS[id].reviewed
+    assert f"Reviewed {reviewed.day} {reviewed:%B %Y}" in text
+    if HANDOUTS[id].audience != "physician":
+        assert "do not change your dose without talking to your prescriber" in text
+
+
+@pytest.mark.parametrize("id", EXPECTED)
+def test_one_action_box(id: str):
+    assert HANDOUTS[id].body.count('<div class="action') == 1
+
+
+@pytest.mark.parametrize("id", EXPECTED)
+def test_no_claims_the_brief_rules_out(real_build: Path, id: str):
+    text = pdf_text(real_build, id).lower()
+    found = [p for p in FORBIDDEN if re.search(p, text)]
+    assert found == []
+
+
+def test_physician_sheet_numbers_match_the_brief(real_build: Path):
+    text = pdf_text(real_build, "for-physicians")
+    # JCPG 2025: initial reductions 5-10% every 2-4 weeks, generally no faster than 25% per 2 weeks.
+    assert "5-10% of the current dose every 2-4 weeks" in text
+    assert "no faster than 25% every 2 weeks" in text
+    # Use disorder in about 1.5% of users (ASAM; Blanco 2018).
+    assert "about 1.5% of users" in text
+    # Protracted symptoms: evaluate when they persist more than a month after stopping.
+    assert "more than a month after stopping" in text
+    assert "FDA 2020 boxed warning" in text
+    assert "doi:10.1007/s11606-025-09499-2" in text
+
+
+def test_tapering_example_is_proportional(real_build: Path):
+    """The worked example takes about a tenth of the current dose at each step."""
+    text = pdf_text(real_build, "tapering-safely")
+    doses = [10, 9, 8.1, 7.3]
+    for before, after in pairwise(doses):
+        assert 0.09 <= (before - after) / before <= 0.11
+    for dose in ("10 mg", "9 mg", "8.1 mg", "7.3 mg", "0.45 mg"):
+        assert dose in text
+
+
+def test_patient_sheets_do_not_ask_readers_to_compute_percentages(real_build: Path):
+    for id in ("understanding-withdrawal", "tapering-safely", "supporting-someone"):
+        assert "%" not in prose(pdf_text(real_build, id)), id
+
+
+def test_resources_sheet_lists_every_region(real_build: Path):
+    text = pdf_text(real_build, "help-and-resources")
+    for expected in (
+        "988",
+        "HOME to 741741",
+        "9-8-8",
+        "116 123",
+        "SHOUT to 85258",
+        "13 11 14",
+        "warmline.org",
+        "1-800-662-4357",
+        "askjan.org",
+    ):
+        assert expected in text, expected
+
+
+def test_employer_request_names_no_medicine(real_build: Path):
+    text = pdf_text(real_build, "employer-accommodation").lower()
+    for word in ("benzodiazepine", "clonazepam", "alprazolam", "lorazepam", "diazepam", "taper"):
+        assert word not in prose(text)
