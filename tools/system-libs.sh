@@ -15,7 +15,7 @@ if [ "$(uname -s)" = "Darwin" ]; then
 fi
 
 missing=""
-has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+has_lib() { { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q "$1"; }
 has_lib "libpango-1.0.so.0" || missing="$missing libpango-1.0-0"
 has_lib "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
 # Without harfbuzz-subset WeasyPrint falls back to fontTools: ~10x slower font subsetting.
