@@ -4,14 +4,24 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
 
-from handoutkit import Built, Edition, HandoutError, Project, build, load_project
+from handoutkit import (
+    Built,
+    Edition,
+    HandoutError,
+    InputError,
+    Problem,
+    Project,
+    build,
+    load_project,
+)
 from handoutkit.editions import PAPERS
 
-COMMANDS = ("build", "list", "check")
+COMMANDS = ("build", "list", "check", "letters", "init-details")
 HERE = Path(__file__).resolve().parent
 
 DESCRIPTION = """\
@@ -22,12 +32,18 @@ Commands:
   build   render every sheet and the booklet (the default when no command is given)
   list    show every sheet: id, audience, title and page budget
   check   validate every sheet and render it in memory; writes nothing
+  init-details FILE
+          write a details file to fill in, for your personal letters
+  letters --details FILE
+          make your own letters for your doctor and your employer, filled in
 
 Examples:
   python make_handouts.py                      build the US Letter edition into build/letter/
   python make_handouts.py --paper a4           build the A4 edition into build/a4/
   python make_handouts.py --only for-physicians
   python make_handouts.py check
+  python make_handouts.py init-details my-details.toml
+  python make_handouts.py letters --details my-details.toml
 """
 
 
@@ -88,7 +104,52 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="check only this paper size (default: letter and a4)",
     )
+    _letter_commands(commands, common)
     return main_parser
+
+
+def _letter_commands(commands, common) -> None:
+    init_cmd = commands.add_parser(
+        "init-details",
+        parents=[common],
+        help="write a details file to fill in",
+        description="Write a commented details file for your personal letters. "
+        "An existing file is never overwritten.",
+    )
+    init_cmd.add_argument("file", type=Path, metavar="FILE", help="the file to create")
+
+    letters_cmd = commands.add_parser(
+        "letters",
+        parents=[common],
+        help="make your personal letters from a details file",
+        description="Fill the physician letter and the employer request with your details. "
+        "The PDFs hold your health information: they are written only to --out "
+        "(default build/personal/) and nowhere else.",
+    )
+    letters_cmd.add_argument(
+        "--details",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="your details file (make one with init-details)",
+    )
+    letters_cmd.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write your letters (default: build/personal/)",
+    )
+    letters_cmd.add_argument(
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="make just this letter: physician-letter or employer-accommodation",
+    )
+    letters_cmd.add_argument(
+        "--paper", choices=PAPERS, default="letter", help="letter (the default) or a4"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_list(project)
         if args.command == "check":
             return cmd_check(project, args.paper or list(PAPERS))
+        if args.command == "init-details":
+            return cmd_init_details(args.file)
+        if args.command == "letters":
+            return cmd_letters(project, args)
         return cmd_build(project, args)
     except HandoutError as exc:
         for line in exc.lines():
@@ -134,6 +199,33 @@ def cmd_check(project: Project, papers: list[str]) -> int:
     return 0
 
 
+def cmd_init_details(path: Path) -> int:
+    from handoutkit.details import starter_text
+
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(starter_text(_shown(path), dt.date.today()))
+    except FileExistsError:
+        problem = Problem(_shown(path), "already exists; not overwritten (pick another name)")
+        raise InputError(problem) from None
+    except OSError as exc:
+        raise InputError(Problem(_shown(path), f"cannot be written: {exc.strerror}")) from None
+    print(f"wrote {_shown(path)}: fill it in, then run")
+    print(f"    python make_handouts.py letters --details {_shown(path)}")
+    return 0
+
+
+def cmd_letters(project: Project, args: argparse.Namespace) -> int:
+    from handoutkit.personal import build_letters
+
+    out = (args.out or project.root / "build" / "personal").resolve()
+    written = build_letters(project, args.details, out, Edition(args.paper), only=args.only)
+    for path in written:
+        print(f"wrote {_shown(path)}")
+    print("These letters hold your health information: print them, then keep them private.")
+    return 0
+
+
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
     out = (args.out or project.root / "build").resolve()
     edition = Edition(args.paper)
@@ -163,7 +255,9 @@ def _summary(built: list[Built]) -> str:
     rows = [("sheet", "pages", "size", "time")]
     for item in built:
         o = item.output
-        rows.append((o.id, str(o.pages), f"{o.bytes / 1024:.0f} KB", f"{item.seconds:.2f} s"))
+        rows.append(
+            (Path(o.path).stem, str(o.pages), f"{o.bytes / 1024:.0f} KB", f"{item.seconds:.2f} s")
+        )
     return _table(rows, right={1, 2, 3})
 
 

@@ -70,35 +70,53 @@ def build(
     pdf = PdfRenderer(project)
     built: list[Built] = []
     problems: list[Problem] = []
+
+    def done(item: Built) -> None:
+        built.append(item)
+        if progress:
+            progress(item)
+
     for edition in editions:
         pages = {h.id: pages_renderer.page(h) for h in selected}
         for handout in selected:
-            started = time.perf_counter()
-            html = pages_renderer.sheet(pages[handout.id], edition)
             try:
-                rendered = pdf.render(
-                    html, edition, handout.source, budget=handout.page_budget(edition.large_print)
-                )
+                for item in _sheet_outputs(pages_renderer, pdf, pages[handout.id], edition, out):
+                    done(item)
             except BuildError as exc:
                 problems.extend(exc.problems)
-                continue
-            output = _emit(out, edition, handout.id, handout.kind, handout.audience, rendered)
-            built.append(Built(output, time.perf_counter() - started))
-            if progress:
-                progress(built[-1])
         if only or problems:
             continue
         started = time.perf_counter()
         rendered = _render_booklet(pages_renderer, pdf, [pages[h.id] for h in selected], edition)
-        output = _emit(out, edition, BOOKLET_ID, "booklet", "all", rendered)
-        built.append(Built(output, time.perf_counter() - started))
-        if progress:
-            progress(built[-1])
+        output = _emit(out, edition, None, "booklet", BOOKLET_ID, rendered)
+        done(Built(output, time.perf_counter() - started))
     if out is not None and built:
         update_manifest(out, [b.output for b in built])
     if problems:
         raise BuildError(problems)
     return built
+
+
+def _sheet_outputs(pages_renderer, pdf, page, edition, out):
+    """A sheet's PDF; a letter also gets a fillable twin whose blanks are AcroForm fields."""
+    handout = page.handout
+    variants = [(page, handout.kind, handout.id)]
+    if handout.kind == "letter":
+        variants.append(
+            (pages_renderer.page(handout, "fillable"), "fillable", f"{handout.id}-fillable")
+        )
+    for variant, kind, name in variants:
+        started = time.perf_counter()
+        rendered = pdf.render(
+            pages_renderer.sheet(variant, edition),
+            edition,
+            handout.source,
+            budget=handout.page_budget(edition.large_print),
+            forms=variant.mode == "fillable",
+        )
+        yield Built(
+            _emit(out, edition, handout, kind, name, rendered), time.perf_counter() - started
+        )
 
 
 def _render_booklet(pages_renderer, pdf, pages, edition):
@@ -112,17 +130,17 @@ def _render_booklet(pages_renderer, pdf, pages, edition):
     return rendered
 
 
-def _emit(out, edition, id, kind, audience, rendered) -> Output:
+def _emit(out, edition, handout, kind, name, rendered) -> Output:
     """Describe the output and, unless this is a dry run (`check`), write it atomically."""
-    relative = f"{edition.name}/{id}.pdf"
+    relative = f"{edition.name}/{name}.pdf"
     if out is not None:
         write_atomic(out / relative, rendered.data)
     return describe(
         relative,
         rendered.data,
-        id=id,
+        id=handout.id if handout else name,
         edition=edition.name,
         kind=kind,
-        audience=audience,
+        audience=handout.audience if handout else "all",
         pages=rendered.pages,
     )

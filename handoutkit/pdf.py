@@ -129,21 +129,30 @@ class PdfRenderer:
         )
 
     def render(
-        self, html: str, edition: Edition, source: str, budget: int | None = None
+        self,
+        html: str,
+        edition: Edition,
+        source: str,
+        budget: int | None = None,
+        forms: bool = False,
     ) -> Rendered:
-        """Render one HTML page; raise BuildError on any warning, refusal or blown page budget."""
+        """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
+
+        With forms=True, <input> and <textarea> become AcroForm fields a reader can fill in.
+        """
         self.fetcher.refused.clear()
         with _weasyprint_warnings() as warnings:
-            stylesheets = self.stylesheets(edition)
+            # Form fields are decided at layout time, so the options go to render() too.
+            options = {"pdf_variant": PDF_VARIANT, "pdf_forms": forms}
             document = HTML(string=html, base_url=self._base_url, url_fetcher=self.fetcher).render(
-                stylesheets=stylesheets, font_config=self.font_config
+                stylesheets=self.stylesheets(edition), font_config=self.font_config, **options
             )
             pages = len(document.pages)
             overflow = 0
             if budget is not None and pages > budget:
                 overflow = sum(_line_count(page) for page in document.pages[budget:])
                 raise BuildError(Problem(source, _over_budget(pages, budget, overflow)))
-            data = document.write_pdf(pdf_variant=PDF_VARIANT)
+            data = document.write_pdf(**options)
         problems = [
             Problem(source, f"refused to load '{url}' (outside the project)")
             for url in dict.fromkeys(self.fetcher.refused)

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 
+from . import letters
 from .config import Project
 from .content import Handout
 from .editions import Edition
@@ -26,10 +27,11 @@ def long_date(value: dt.date) -> str:
 
 @dataclass(frozen=True)
 class Page:
-    """A sheet ready for a template: its metadata and its body as HTML."""
+    """A sheet ready for a template: its metadata, its body as HTML, and how letters are filled."""
 
     handout: Handout
     body_html: str
+    mode: str = "blank"
 
 
 class PageRenderer:
@@ -47,8 +49,14 @@ class PageRenderer:
         self.env.filters["long_date"] = long_date
         self.crisis = crisis
 
-    def page(self, handout: Handout) -> Page:
-        return Page(handout, to_html(handout.body, handout.id))
+    def page(
+        self, handout: Handout, mode: str = "blank", details: dict[str, Any] | None = None
+    ) -> Page:
+        """Markdown to HTML; a letter's [[fields]] become lines, form fields or the details."""
+        html = to_html(handout.body, handout.id)
+        if handout.kind == "letter":
+            html = letters.fill(html, mode, details)
+        return Page(handout, html, mode)
 
     def sheet(self, page: Page, edition: Edition) -> str:
         return self.env.get_template("handout.html").render(

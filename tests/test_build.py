@@ -17,6 +17,12 @@ from .conftest import ROOT, copy_project, sheet_text
 
 HANDOUTS = load_handouts(ROOT / "handouts", ROOT)
 SIZES = {"letter": (612, 792), "a4": (595, 842)}
+LETTERS = [h.id for h in HANDOUTS if h.kind == "letter"]
+EXPECTED_PATHS = {
+    f"{paper}/{name}.pdf"
+    for paper in SIZES
+    for name in [h.id for h in HANDOUTS] + [f"{i}-fillable" for i in LETTERS] + ["booklet"]
+}
 
 
 def text_of(path: Path) -> str:
@@ -66,14 +72,13 @@ def test_fonts_are_embedded_atkinson(real_build: Path):
 def test_manifest_lists_every_output_with_matching_hashes(real_build: Path):
     manifest = json.loads((real_build / "manifest.json").read_text())
     entries = manifest["outputs"]
-    expected = {(p, h.id) for p in SIZES for h in HANDOUTS} | {(p, "booklet") for p in SIZES}
-    assert {(e["edition"], e["id"]) for e in entries} == expected
+    assert {e["path"] for e in entries} == EXPECTED_PATHS
     for entry in entries:
         data = (real_build / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)
         assert entry["pages"] == len(PdfReader(real_build / entry["path"]).pages)
-        assert entry["kind"] in {"handout", "letter", "diary", "resources", "booklet"}
+        assert entry["kind"] in {"handout", "letter", "fillable", "diary", "resources", "booklet"}
         assert set(entry) == {
             "id",
             "edition",
@@ -88,7 +93,7 @@ def test_manifest_lists_every_output_with_matching_hashes(real_build: Path):
 
 def test_every_output_passes_pdf_ua1(real_build: Path):
     pdfs = sorted(real_build.rglob("*.pdf"))
-    assert len(pdfs) == 2 * (len(HANDOUTS) + 1)
+    assert {p.relative_to(real_build).as_posix() for p in pdfs} == EXPECTED_PATHS
     for pdf in pdfs:
         report = page_validation.validate_pdf(pdf, profile="ua1")
         failures = [f"{f.rule_id}: {f.message}" for f in report.failures]

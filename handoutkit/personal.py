@@ -1,0 +1,92 @@
+"""Personal letters: a details file in, filled one-page letters out, nothing kept elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import load_project
+from .config import Project
+from .content import Handout
+from .details import load_details
+from .editions import Edition
+from .errors import BuildError, InputError, Problem
+from .letters import FIELDS, PLACEHOLDER, lookup
+from .output import write_atomic
+
+CHARACTERS_PER_LINE = 85
+
+
+def build_letters(
+    project: Project,
+    details_file: Path,
+    out: Path,
+    edition: Edition,
+    only: Sequence[str] | None = None,
+    today: dt.date | None = None,
+) -> list[Path]:
+    """Render every requested letter in memory; write them only once all of them fit.
+
+    Nothing else is written: no manifest entry, no cache, no temporary file left behind.
+    """
+    handouts, pages = load_project(project)
+    letters = _select([h for h in handouts if h.kind == "letter"], only)
+    shown = _shown(details_file)
+    details = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
+    from .pdf import PdfRenderer  # WeasyPrint is imported only once there is work for it.
+
+    pdf = PdfRenderer(project)
+    rendered: list[tuple[Path, bytes]] = []
+    problems: list[Problem] = []
+    for letter in letters:
+        html = pages.sheet(pages.page(letter, "personal", details), edition)
+        try:
+            result = pdf.render(html, edition, letter.source, budget=letter.pages)
+        except BuildError as exc:
+            if not exc.problems[0].message.startswith("renders to"):
+                raise
+            problems.append(_too_long(letter, details, exc.problems[0].message, shown))
+            continue
+        rendered.append((out / f"{letter.id}.pdf", result.data))
+    if problems:
+        raise InputError(problems)
+    for path, data in rendered:
+        write_atomic(path, data)
+    return [path for path, _ in rendered]
+
+
+def _select(letters: list[Handout], only: Sequence[str] | None) -> list[Handout]:
+    if not only:
+        return letters
+    ids = [h.id for h in letters]
+    problems = []
+    for wanted in only:
+        if wanted not in ids:
+            hint = difflib.get_close_matches(wanted, ids, n=1)
+            suffix = f"; did you mean '{hint[0]}'?" if hint else f"; letters are: {', '.join(ids)}"
+            problems.append(Problem("--only", f"no letter with id '{wanted}'{suffix}"))
+    if problems:
+        raise InputError(problems)
+    return [h for h in letters if h.id in only]
+
+
+def _too_long(letter: Handout, details: dict, message: str, shown: str) -> Problem:
+    """Name the field to shorten: the longest free text this letter prints."""
+    used = [FIELDS[name] for name, _, _ in PLACEHOLDER.findall(letter.body) if name in FIELDS]
+    candidates = [f for f in used if f.multiline and f.key] or [f for f in used if f.key]
+    longest = max(candidates, key=lambda f: len(str(lookup(details, f.key) or "")))
+    lines = int(message.split("about ")[1].split(" ")[0]) if "about " in message else 1
+    return Problem(
+        shown,
+        f"{longest.key}: too long for the {letter.id} to fit on one page; shorten it by about "
+        f"{lines} line{'s' if lines != 1 else ''} (about {lines * CHARACTERS_PER_LINE} characters)",
+    )
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
