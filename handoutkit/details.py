@@ -185,7 +185,7 @@ def _value(key: str, kind: Any, value: Any, shown: str, problems: list[Problem])
 
 
 def _hint(word: str, known) -> str:
-    match = difflib.get_close_matches(word, list(known), n=1, cutoff=0.5)
+    match = difflib.get_close_matches(word, list(known), n=1, cutoff=0.65)
     return f"; did you mean '{match[0]}'?" if match else f"; expected one of {', '.join(known)}"
 
 

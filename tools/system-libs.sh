@@ -3,7 +3,7 @@
 # otherwise prints the exact command to run and fails.
 set -eu
 
-APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk"
 
 if [ "$(uname -s)" = "Darwin" ]; then
     if command -v brew >/dev/null 2>&1 && brew list pango >/dev/null 2>&1; then
@@ -20,7 +20,10 @@ has_lib "libpango-1.0.so.0" || missing="$missing libpango-1.0-0"
 has_lib "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
 # Without harfbuzz-subset WeasyPrint falls back to fontTools: ~10x slower font subsetting.
 has_lib "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
+# Fallback fonts for names Atkinson Hyperlegible cannot set: DejaVu (Vietnamese, Arabic, Greek,
+# Cyrillic) and Noto Sans CJK (Chinese, Japanese, Korean).
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$missing fonts-noto-cjk"
 
 [ -z "$missing" ] && exit 0
 

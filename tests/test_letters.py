@@ -1,0 +1,346 @@
+"""Personal, blank and fillable letters, read back from real PDFs."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import page as page_validation
+import pytest
+from pypdf import PdfReader
+
+from handoutkit.letters import CHOICES, PLACEHOLDER, fill
+from make_handouts import main
+
+from .conftest import ROOT
+
+DATA = Path(__file__).parent / "data"
+FULL = DATA / "details-full.toml"
+MEDICINES = ("benzodiazepine", "clonazepam", "alprazolam", "lorazepam", "diazepam")
+
+
+def text_of(path: Path) -> str:
+    raw = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    return unicodedata.normalize("NFC", raw)
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def personal(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("personal")
+    assert main(["letters", "--details", str(FULL), "--out", str(out)]) == 0
+    return out
+
+
+def test_personal_letters_are_one_page_each(personal: Path):
+    assert sorted(p.name for p in personal.iterdir()) == [
+        "employer-accommodation.pdf",
+        "physician-letter.pdf",
+    ]
+    for pdf in personal.iterdir():
+        assert len(PdfReader(pdf).pages) == 1
+        assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
+
+
+def test_every_value_prints_exactly_as_typed(personal: Path):
+    details = tomllib.loads(FULL.read_text(encoding="utf-8"))
+    physician = text_of(personal / "physician-letter.pdf")
+    employer = text_of(personal / "employer-accommodation.pdf")
+    expected_in_physician = [
+        details["person"][k] for k in ("name", "date_of_birth", "phone", "email")
+    ] + [details["medication"][k] for k in ("name", "dose", "since", "earlier_tapers")]
+    expected_in_physician += details["medication"]["symptoms"].splitlines()
+    expected_in_physician += [details["physician"]["name"], details["physician"]["practice"]]
+    expected_in_physician += [details["letter"]["note"], details["letter"]["date"]]
+    for value in expected_in_physician:
+        assert unicodedata.normalize("NFC", value) in physician, value
+    employer_values = [
+        details["employer"][k]
+        for k in (
+            "recipient",
+            "organisation",
+            "job_title",
+            "other_accommodations",
+            "start",
+            "review",
+        )
+    ] + [details["person"]["name"]]
+    for value in employer_values:
+        assert unicodedata.normalize("NFC", value) in employer, value
+
+
+def test_markup_in_values_stays_literal(personal: Path):
+    text = text_of(personal / "physician-letter.pdf")
+    assert "Dr <b>Patel</b>" in text
+    assert "**too fast**" in text
+    assert "{{ 7*7 }}" in text
+    assert "read 49" not in text
+    assert "{% raw %}" in text
+
+
+def test_names_in_any_script_get_real_glyphs(personal: Path):
+    reader = PdfReader(personal / "physician-letter.pdf")
+    fonts = {
+        str(f.get_object()["/BaseFont"]).split("+")[-1]
+        for f in reader.pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any(name.startswith("Noto-Sans-CJK") for name in fonts), fonts
+    assert "李小龍" in text_of(personal / "physician-letter.pdf")
+
+
+def test_undisclosed_employer_sheet_names_no_medicine(personal: Path):
+    text = text_of(personal / "employer-accommodation.pdf").lower()
+    assert "a medical condition" in text
+    for word in MEDICINES:
+        assert word not in text
+
+
+def test_disclosed_condition_names_the_medicine(tmp_path: Path, capsys):
+    details = tmp_path / "d.toml"
+    text = FULL.read_text(encoding="utf-8").replace(
+        "disclose_condition = false", "disclose_condition = true"
+    )
+    details.write_text(text, encoding="utf-8")
+    code, _, _ = run(
+        capsys,
+        "letters",
+        "--details",
+        details,
+        "--out",
+        tmp_path,
+        "--only",
+        "employer-accommodation",
+    )
+    assert code == 0
+    assert "clonazepam" in text_of(tmp_path / "employer-accommodation.pdf")
+
+
+def test_personal_sheet_lists_only_the_chosen_items(personal: Path):
+    text = text_of(personal / "employer-accommodation.pdf")
+    assert "Tiredness and low energy" in text
+    assert "Working from home some days" in text
+    assert "Poor sleep" not in text
+    assert "Written instructions" not in text
+
+
+def test_chosen_requests_only(tmp_path: Path, capsys):
+    details = tmp_path / "d.toml"
+    text = FULL.read_text(encoding="utf-8").replace(
+        'requests = ["all"]', 'requests = ["no-abrupt-stop", "small-dose-forms"]'
+    )
+    details.write_text(text, encoding="utf-8")
+    code, _, _ = run(
+        capsys, "letters", "--details", details, "--out", tmp_path, "--only", "physician-letter"
+    )
+    assert code == 0
+    letter = " ".join(text_of(tmp_path / "physician-letter.pdf").split())
+    assert "even if a refill is late" in letter
+    assert "liquid or low-strength tablets" in letter
+    assert "It is not addiction" not in letter
+
+
+def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
+    out = tmp_path / "personal"
+    code, stdout, _ = run(capsys, "letters", "--details", FULL, "--out", out)
+    assert code == 0
+    assert not (tmp_path / "manifest.json").exists()
+    assert sorted(p.name for p in out.iterdir()) == [
+        "employer-accommodation.pdf",
+        "physician-letter.pdf",
+    ]
+    assert "health information" in stdout
+    # The name never reaches stdout or stderr either.
+    assert "Zoë" not in stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('"remote-work"', '"remote"'),
+            "error: {f}: employer.accommodations: unknown choice 'remote'; "
+            "did you mean 'remote-work'?",
+        ),
+        (
+            ('name = "clonazepam"', 'name = ""'),
+            "error: {f}: medication.name: is required for the physician-letter",
+        ),
+        (
+            ('start = "2026-12-01"', 'start = "12/01/2026"'),
+            "error: {f}: employer.start: must be a real date written YYYY-MM-DD; got '12/01/2026'",
+        ),
+        (
+            ("disclose_condition = false", 'disclose_condition = "no"'),
+            "error: {f}: employer.disclose_condition: must be true or false; got 'no'",
+        ),
+        (
+            ("[employer]", '[employer]\nsalary = "x"'),
+            "error: {f}: employer.salary: unknown field; expected one of recipient, organisation, "
+            "job_title, limitations, accommodations, other_accommodations, start, review, "
+            "disclose_condition",
+        ),
+    ],
+)
+def test_bad_details_exit_2_and_write_nothing(tmp_path: Path, capsys, change, expected):
+    details = tmp_path / "d.toml"
+    details.write_text(FULL.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = run(capsys, "letters", "--details", details, "--out", out)
+    assert code == 2
+    assert stderr == expected.format(f=details.as_posix()) + "\n"
+    assert not out.exists()
+
+
+def test_toml_syntax_error(tmp_path: Path, capsys):
+    details = tmp_path / "d.toml"
+    details.write_text('[person]\nname = "Jordan\n', encoding="utf-8")
+    code, _, stderr = run(capsys, "letters", "--details", details, "--out", tmp_path / "out")
+    assert code == 2
+    assert stderr.startswith(f"error: {details.as_posix()}:2: not valid TOML")
+    assert "Traceback" not in stderr
+
+
+def test_long_free_text_names_the_field(tmp_path: Path, capsys):
+    details = tmp_path / "d.toml"
+    long_note = "I need to explain a lot about my history. " * 40
+    details.write_text(
+        FULL.read_text(encoding="utf-8").replace(
+            'note = "Please read {{ 7*7 }} and {% raw %} as typed."', f'note = "{long_note}"'
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, _, stderr = run(capsys, "letters", "--details", details, "--out", out)
+    assert code == 2
+    (line,) = stderr.splitlines()
+    assert line.startswith(
+        f"error: {details.as_posix()}: letter.note: too long for the physician-letter to fit on "
+        "one page; shorten it by about "
+    )
+    assert not out.exists(), "nothing is written when one letter fails"
+
+
+def test_only_with_an_unknown_letter(tmp_path: Path, capsys):
+    code, _, stderr = run(
+        capsys, "letters", "--details", FULL, "--out", tmp_path, "--only", "physician-leter"
+    )
+    assert code == 2
+    assert (
+        stderr
+        == "error: --only: no letter with id 'physician-leter'; did you mean 'physician-letter'?\n"
+    )
+
+
+def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = run(capsys, "init-details", "my-details.toml", "--project", ROOT)
+    assert code == 0
+    assert "letters --details my-details.toml" in stdout
+    first = (tmp_path / "my-details.toml").read_text()
+    code, _, stderr = run(capsys, "init-details", "my-details.toml", "--project", ROOT)
+    assert code == 2
+    assert stderr == "error: my-details.toml: already exists; not overwritten (pick another name)\n"
+    assert (tmp_path / "my-details.toml").read_text() == first
+    code, _, _ = run(
+        capsys, "letters", "--details", "my-details.toml", "--project", ROOT, "--out", "mine"
+    )
+    assert code == 0
+    assert len(PdfReader(tmp_path / "mine" / "physician-letter.pdf").pages) == 1
+
+
+FIELD_NAMES = {
+    "physician-letter": [
+        "physician_name",
+        "practice",
+        "patient_name",
+        "date_of_birth",
+        "medication",
+        "dose",
+        "since",
+        "earlier_tapers",
+        "symptoms",
+        "note",
+        "letter_date",
+        "phone",
+        "email",
+    ],
+    "employer-accommodation": [
+        "recipient",
+        "organisation",
+        "patient_name",
+        "job_title",
+        "letter_date",
+        *[f"limitation_{c.replace('-', '_')}" for c in CHOICES["limitation"]],
+        *[f"accommodation_{c.replace('-', '_')}" for c in CHOICES["accommodation"]],
+        "other_accommodations",
+        "start",
+        "review",
+        "reply_by",
+    ],
+}
+
+
+@pytest.mark.parametrize("letter", FIELD_NAMES)
+def test_fillable_fields_in_page_order_with_tooltips(real_build: Path, letter: str):
+    reader = PdfReader(real_build / "letter" / f"{letter}-fillable.pdf")
+    fields = reader.get_fields()
+    assert list(fields) == FIELD_NAMES[letter]
+    for name, field in fields.items():
+        assert field.get("/TU"), f"{name} has no tooltip"
+    assert reader.pages[0]["/Tabs"] == "/S", "tab order follows the structure (the page)"
+    kinds = {name: field.get("/FT") for name, field in fields.items()}
+    assert {kinds[n] for n in fields if n.startswith(("limitation_", "accommodation_"))} <= {"/Btn"}
+
+
+def test_a_filled_form_prints_what_was_typed(real_build: Path, tmp_path: Path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=real_build / "letter" / "physician-letter-fillable.pdf")
+    writer.update_page_form_field_values(
+        writer.pages[0], {"patient_name": "Ana Souza", "note": "Line one"}, auto_regenerate=False
+    )
+    out = tmp_path / "filled.pdf"
+    writer.write(out)
+    values = {k: v.get("/V") for k, v in PdfReader(out).get_fields().items()}
+    assert values["patient_name"] == "Ana Souza"
+    assert values["note"] == "Line one"
+
+
+def test_blank_letters_have_write_in_lines_and_no_placeholders(real_build: Path):
+    for letter in FIELD_NAMES:
+        text = text_of(real_build / "letter" / f"{letter}.pdf")
+        assert "[[" not in text and "]]" not in text
+
+
+def test_every_choice_appears_once_in_its_letter():
+    bodies = {
+        "request": (ROOT / "handouts" / "06-physician-letter.md").read_text(),
+        "limitation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
+        "accommodation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
+    }
+    for kind, choices in CHOICES.items():
+        found = [c for n, c, _ in PLACEHOLDER.findall(bodies[kind]) if n == kind]
+        assert sorted(found) == sorted(choices), kind
+
+
+def test_fill_escapes_values():
+    html = fill(
+        "<p>[[patient_name|Name]]</p>", "personal", {"person": {"name": "<script>x</script>"}}
+    )
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_manifest_lists_fillable_letters(real_build: Path):
+    entries = json.loads((real_build / "manifest.json").read_text())["outputs"]
+    fillable = {e["path"] for e in entries if e["kind"] == "fillable"}
+    assert fillable == {
+        f"{paper}/{letter}-fillable.pdf" for paper in ("letter", "a4") for letter in FIELD_NAMES
+    }
