@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml | system-libs
 build: $(STAMP)
 	$(BIN)/python make_handouts.py build --paper letter
 	$(BIN)/python make_handouts.py build --paper a4
+	$(BIN)/python make_handouts.py build --paper letter --large-print
+	$(BIN)/python make_handouts.py build --paper a4 --large-print
 
 check: $(STAMP)
 	$(BIN)/python make_handouts.py check

@@ -40,6 +40,7 @@ Commands:
 Examples:
   python make_handouts.py                      build the US Letter edition into build/letter/
   python make_handouts.py --paper a4           build the A4 edition into build/a4/
+  python make_handouts.py --large-print        build the large-print edition (18 pt)
   python make_handouts.py --only for-physicians
   python make_handouts.py check
   python make_handouts.py init-details my-details.toml
@@ -75,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
         choices=PAPERS,
         default="letter",
         help="paper size: letter (US, the default) or a4",
+    )
+    build_cmd.add_argument(
+        "--large-print",
+        action="store_true",
+        help="the large-print edition: 18 pt text, into build/<paper>-large/",
     )
     build_cmd.add_argument(
         "--only",
@@ -150,6 +156,9 @@ def _letter_commands(commands, common) -> None:
     letters_cmd.add_argument(
         "--paper", choices=PAPERS, default="letter", help="letter (the default) or a4"
     )
+    letters_cmd.add_argument(
+        "--large-print", action="store_true", help="18 pt text; a letter may take two pages"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,12 +198,12 @@ def cmd_list(project: Project) -> int:
 
 
 def cmd_check(project: Project, papers: list[str]) -> int:
-    editions = [Edition(paper) for paper in papers]
+    editions = [Edition(paper, large) for paper in papers for large in (False, True)]
     built = build(project, editions, out=None)
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
     print(
-        f"ok: {sheets} sheets and the booklet fit their page budgets at "
-        f"{' and '.join(papers)}; nothing written"
+        f"ok: {sheets} sheets and the booklet fit their page budgets in "
+        f"{', '.join(e.name for e in editions)}; nothing written"
     )
     return 0
 
@@ -219,7 +228,8 @@ def cmd_letters(project: Project, args: argparse.Namespace) -> int:
     from handoutkit.personal import build_letters
 
     out = (args.out or project.root / "build" / "personal").resolve()
-    written = build_letters(project, args.details, out, Edition(args.paper), only=args.only)
+    edition = Edition(args.paper, args.large_print)
+    written = build_letters(project, args.details, out, edition, only=args.only)
     for path in written:
         print(f"wrote {_shown(path)}")
     print("These letters hold your health information: print them, then keep them private.")
@@ -228,7 +238,7 @@ def cmd_letters(project: Project, args: argparse.Namespace) -> int:
 
 def cmd_build(project: Project, args: argparse.Namespace) -> int:
     out = (args.out or project.root / "build").resolve()
-    edition = Edition(args.paper)
+    edition = Edition(args.paper, args.large_print)
     started = time.perf_counter()
     built = build(project, [edition], out, only=args.only, progress=_progress(out))
     elapsed = time.perf_counter() - started

@@ -43,7 +43,8 @@ def build_letters(
     for letter in letters:
         html = pages.sheet(pages.page(letter, "personal", details), edition)
         try:
-            result = pdf.render(html, edition, letter.source, budget=letter.pages)
+            budget = letter.page_budget(edition.large_print)
+            result = pdf.render(html, edition, letter.source, budget=budget)
         except BuildError as exc:
             if not exc.problems[0].message.startswith("renders to"):
                 raise

@@ -58,6 +58,6 @@ def mini_project(tmp_path: Path) -> Path:
 def real_build(tmp_path_factory) -> Path:
     """The real handouts built once at Letter and A4; tests read the PDFs back."""
     out = tmp_path_factory.mktemp("build")
-    for paper in ("letter", "a4"):
-        build(Project(ROOT), [Edition(paper)], out)
+    editions = [Edition(paper, large) for paper in ("letter", "a4") for large in (False, True)]
+    build(Project(ROOT), editions, out)
     return out

@@ -18,9 +18,10 @@ from .conftest import ROOT, copy_project, sheet_text
 HANDOUTS = load_handouts(ROOT / "handouts", ROOT)
 SIZES = {"letter": (612, 792), "a4": (595, 842)}
 LETTERS = [h.id for h in HANDOUTS if h.kind == "letter"]
+EDITIONS = ["letter", "a4", "letter-large", "a4-large"]
 EXPECTED_PATHS = {
-    f"{paper}/{name}.pdf"
-    for paper in SIZES
+    f"{edition}/{name}.pdf"
+    for edition in EDITIONS
     for name in [h.id for h in HANDOUTS] + [f"{i}-fillable" for i in LETTERS] + ["booklet"]
 }
 
@@ -29,14 +30,46 @@ def text_of(path: Path) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(path).pages)
 
 
-@pytest.mark.parametrize("paper", SIZES)
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("handout", HANDOUTS, ids=lambda h: h.id)
-def test_each_sheet_fits_its_budget_at_the_right_size(real_build: Path, handout, paper):
-    reader = PdfReader(real_build / paper / f"{handout.id}.pdf")
-    assert len(reader.pages) <= handout.pages
+def test_each_sheet_fits_its_budget_at_the_right_size(real_build: Path, handout, edition):
+    reader = PdfReader(real_build / edition / f"{handout.id}.pdf")
+    assert len(reader.pages) <= handout.page_budget(edition.endswith("-large"))
     for pdf_page in reader.pages:
         width, height = pdf_page.mediabox.width, pdf_page.mediabox.height
-        assert (round(width), round(height)) == SIZES[paper]
+        assert (round(width), round(height)) == SIZES[edition.removesuffix("-large")]
+
+
+def font_sizes(path: Path) -> list[tuple[float, str]]:
+    """The size in points at which each run of text is drawn, read back from the PDF."""
+    sizes: list[tuple[float, str]] = []
+    for pdf_page in PdfReader(path).pages:
+
+        def visit(text, cm, tm, font, size, sizes=sizes):
+            if text.strip():
+                scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+                sizes.append((round(size * scale, 1), text.strip()))
+
+        pdf_page.extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("name", [h.id for h in HANDOUTS] + ["booklet"])
+def test_large_print_has_no_text_under_14pt_and_body_at_18pt(real_build: Path, name: str):
+    sizes = font_sizes(real_build / "letter-large" / f"{name}.pdf")
+    assert min(size for size, _ in sizes) >= 14, [s for s in sizes if s[0] < 14][:5]
+    body = max({size for size, _ in sizes}, key=lambda s: sum(1 for x, _ in sizes if x == s))
+    assert body >= 18
+
+
+def test_standard_edition_body_is_12pt_and_says_large_print_exists(real_build: Path):
+    sizes = font_sizes(real_build / "letter" / "understanding-withdrawal.pdf")
+    body = max({size for size, _ in sizes}, key=lambda s: sum(1 for x, _ in sizes if x == s))
+    assert body == 12
+    text = " ".join(text_of(real_build / "letter" / "understanding-withdrawal.pdf").split())
+    assert "Also available in large print." in text
+    large = " ".join(text_of(real_build / "letter-large" / "understanding-withdrawal.pdf").split())
+    assert "Also available in large print." not in large
 
 
 @pytest.mark.parametrize("handout", HANDOUTS, ids=lambda h: h.id)

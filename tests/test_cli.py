@@ -129,7 +129,7 @@ def test_check_writes_nothing(mini_project: Path, capsys):
     before = sorted(p for p in mini_project.rglob("*"))
     code, stdout, stderr = run(capsys, "check", "--project", str(mini_project))
     assert (code, stderr) == (0, "")
-    assert stdout.startswith("ok: 2 sheets")
+    assert stdout.startswith("ok: 2 sheets and the booklet fit their page budgets in letter, ")
     assert sorted(p for p in mini_project.rglob("*")) == before
 
 

@@ -342,5 +342,7 @@ def test_manifest_lists_fillable_letters(real_build: Path):
     entries = json.loads((real_build / "manifest.json").read_text())["outputs"]
     fillable = {e["path"] for e in entries if e["kind"] == "fillable"}
     assert fillable == {
-        f"{paper}/{letter}-fillable.pdf" for paper in ("letter", "a4") for letter in FIELD_NAMES
+        f"{edition}/{letter}-fillable.pdf"
+        for edition in ("letter", "a4", "letter-large", "a4-large")
+        for letter in FIELD_NAMES
     }
