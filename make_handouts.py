@@ -19,6 +19,7 @@ from handoutkit import (
     build,
     load_project,
 )
+from handoutkit.config import Clinic, find_clinic, load_clinic
 from handoutkit.editions import PAPERS
 
 COMMANDS = ("build", "list", "check", "letters", "init-details")
@@ -58,6 +59,14 @@ def parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
+        "--clinic",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="clinic config: name, phone, logo, colour, paper, region "
+        "(default: clinic.toml in the project, if there is one)",
+    )
+    common.add_argument(
         "--project",
         type=Path,
         default=HERE,
@@ -74,8 +83,8 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--paper",
         choices=PAPERS,
-        default="letter",
-        help="paper size: letter (US, the default) or a4",
+        default=None,
+        help="paper size: letter (US) or a4; default: the clinic's paper, else letter",
     )
     build_cmd.add_argument(
         "--large-print",
@@ -154,7 +163,7 @@ def _letter_commands(commands, common) -> None:
         help="make just this letter: physician-letter or employer-accommodation",
     )
     letters_cmd.add_argument(
-        "--paper", choices=PAPERS, default="letter", help="letter (the default) or a4"
+        "--paper", choices=PAPERS, default=None, help="letter or a4 (default: as for build)"
     )
     letters_cmd.add_argument(
         "--large-print", action="store_true", help="18 pt text; a letter may take two pages"
@@ -168,15 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     project = Project(args.project.resolve())
     try:
+        clinic = _clinic(project, args.clinic)
         if args.command == "list":
             return cmd_list(project)
         if args.command == "check":
-            return cmd_check(project, args.paper or list(PAPERS))
+            return cmd_check(project, args.paper or list(PAPERS), clinic)
         if args.command == "init-details":
             return cmd_init_details(args.file)
         if args.command == "letters":
-            return cmd_letters(project, args)
-        return cmd_build(project, args)
+            return cmd_letters(project, args, clinic)
+        return cmd_build(project, args, clinic)
     except HandoutError as exc:
         for line in exc.lines():
             print(f"error: {line}", file=sys.stderr)
@@ -197,9 +207,18 @@ def cmd_list(project: Project) -> int:
     return 0
 
 
-def cmd_check(project: Project, papers: list[str]) -> int:
+def _clinic(project: Project, path: Path | None) -> Clinic | None:
+    found = find_clinic(project, path)
+    return load_clinic(found, _shown(found)) if found else None
+
+
+def _paper(args: argparse.Namespace, clinic: Clinic | None) -> str:
+    return args.paper or (clinic.paper if clinic and clinic.paper else "letter")
+
+
+def cmd_check(project: Project, papers: list[str], clinic: Clinic | None) -> int:
     editions = [Edition(paper, large) for paper in papers for large in (False, True)]
-    built = build(project, editions, out=None)
+    built = build(project, editions, out=None, clinic=clinic)
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
     print(
         f"ok: {sheets} sheets and the booklet fit their page budgets in "
@@ -224,23 +243,23 @@ def cmd_init_details(path: Path) -> int:
     return 0
 
 
-def cmd_letters(project: Project, args: argparse.Namespace) -> int:
+def cmd_letters(project: Project, args: argparse.Namespace, clinic: Clinic | None) -> int:
     from handoutkit.personal import build_letters
 
     out = (args.out or project.root / "build" / "personal").resolve()
-    edition = Edition(args.paper, args.large_print)
-    written = build_letters(project, args.details, out, edition, only=args.only)
+    edition = Edition(_paper(args, clinic), args.large_print)
+    written = build_letters(project, args.details, out, edition, only=args.only, clinic=clinic)
     for path in written:
         print(f"wrote {_shown(path)}")
     print("These letters hold your health information: print them, then keep them private.")
     return 0
 
 
-def cmd_build(project: Project, args: argparse.Namespace) -> int:
+def cmd_build(project: Project, args: argparse.Namespace, clinic: Clinic | None) -> int:
     out = (args.out or project.root / "build").resolve()
-    edition = Edition(args.paper, args.large_print)
+    edition = Edition(_paper(args, clinic), args.large_print)
     started = time.perf_counter()
-    built = build(project, [edition], out, only=args.only, progress=_progress(out))
+    built = build(project, [edition], out, only=args.only, progress=_progress(out), clinic=clinic)
     elapsed = time.perf_counter() - started
     print()
     print(_summary(built))

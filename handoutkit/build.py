@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Project, load_crisis_lines
+from .config import Clinic, Project, load_region
 from .content import Handout, load_handouts
 from .editions import Edition
 from .errors import BuildError, InputError, Problem
@@ -29,11 +29,14 @@ class Built:
 Progress = Callable[[Built], None]
 
 
-def load_project(project: Project) -> tuple[list[Handout], PageRenderer]:
+def load_project(
+    project: Project, clinic: Clinic | None = None
+) -> tuple[list[Handout], PageRenderer]:
     """Validate everything that can be validated without rendering; raise on any problem."""
     project.check_layout()
     handouts = load_handouts(project.handouts, project.root)
-    return handouts, PageRenderer(project, load_crisis_lines(project))
+    region = load_region(project, clinic.region if clinic else "us")
+    return handouts, PageRenderer(project, region, clinic)
 
 
 def select(handouts: list[Handout], only: Sequence[str] | None) -> list[Handout]:
@@ -57,17 +60,18 @@ def build(
     out: Path | None,
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
+    clinic: Clinic | None = None,
 ) -> list[Built]:
     """Render and (unless out is None, as for `check`) write every selected output.
 
     Every sheet is attempted even when one fails, so one run reports every problem; what
     rendered is written and listed in the manifest before the failures are raised.
     """
-    handouts, pages_renderer = load_project(project)
+    handouts, pages_renderer = load_project(project, clinic)
     selected = select(handouts, only)
     from .pdf import PdfRenderer  # WeasyPrint costs ~0.6 s to import: only when rendering.
 
-    pdf = PdfRenderer(project)
+    pdf = PdfRenderer(project, clinic)
     built: list[Built] = []
     problems: list[Problem] = []
 

@@ -1,17 +1,24 @@
-"""Project layout and shared data files (crisis lines by region), validated before any rendering."""
+"""Project layout, region data (crisis lines, employment law) and the clinic config file."""
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .content import parse_date
-from .errors import ContentError, InputError, Problem
+from .editions import PAPERS
+from .errors import ContentError, InputError, Problem, toml_problem
 
 REGIONS = ("us", "ca", "uk", "au")
 DEFAULT_REGION = "us"
+CLINIC_KEYS = ("name", "phone", "website", "address", "logo", "accent", "paper", "region")
+LOGO_TYPES = (".png", ".svg")
+MIN_CONTRAST = 4.5
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,12 @@ class Project:
         return self.root / "styles"
 
     @property
-    def crisis_lines(self) -> Path:
-        return self.handouts / "crisis-lines.toml"
+    def regions(self) -> Path:
+        return self.handouts / "regions.toml"
+
+    @property
+    def default_clinic(self) -> Path:
+        return self.root / "clinic.toml"
 
     def check_layout(self) -> None:
         missing = [p for p in (self.handouts, self.templates, self.styles) if not p.is_dir()]
@@ -43,28 +54,145 @@ class Project:
             raise InputError(Problem(str(self.root), f"not a handout project: missing {names}"))
 
 
-def load_crisis_lines(project: Project, region: str = DEFAULT_REGION) -> dict[str, Any]:
-    """The crisis lines for one region, with the file's review date."""
-    source = project.crisis_lines.relative_to(project.root).as_posix()
+@dataclass(frozen=True)
+class Clinic:
+    """A clinic's branding: printed in every footer and on the booklet cover."""
+
+    name: str
+    phone: str = ""
+    website: str = ""
+    address: str = ""
+    logo: Path | None = None
+    accent: str | None = None
+    paper: str | None = None
+    region: str = DEFAULT_REGION
+
+    @property
+    def folder(self) -> Path | None:
+        return self.logo.parent if self.logo else None
+
+
+def load_region(project: Project, region: str = DEFAULT_REGION) -> dict[str, Any]:
+    """One region's crisis lines and employment-law line, every region's lines, the review date."""
+    source = project.regions.relative_to(project.root).as_posix()
     try:
-        data = tomllib.loads(project.crisis_lines.read_text(encoding="utf-8"))
+        data = tomllib.loads(project.regions.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(Problem(source, "file is missing; it holds the crisis lines")) from None
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(Problem(source, f"is not valid TOML: {exc}")) from None
     regions = data.get("regions", {})
-    if region not in regions:
-        raise ContentError(Problem(source, f"has no [regions.{region}] table"))
-    entry = regions[region]
     problems = [
-        Problem(source, f"[regions.{region}] needs '{key}'")
-        for key in ("name", "emergency", "lines")
-        if key not in entry
+        Problem(source, f"[regions.{key}] needs '{field}'")
+        for key in REGIONS
+        for field in ("name", "emergency", "lines", "employment_law")
+        if field not in regions.get(key, {})
     ]
-    if problems:
-        raise ContentError(problems)
-    everywhere = [regions[key] for key in REGIONS if key in regions]
     reviewed = parse_date(data.get("reviewed"))
     if reviewed is None:
-        raise ContentError(Problem(source, "'reviewed' must be a date written YYYY-MM-DD"))
-    return {"region": region, "reviewed": reviewed, "all": everywhere, **entry}
+        problems.append(Problem(source, "'reviewed' must be a date written YYYY-MM-DD"))
+    if problems:
+        raise ContentError(problems)
+    everywhere = [regions[key] for key in REGIONS]
+    return {"region": region, "reviewed": reviewed, "all": everywhere, **regions[region]}
+
+
+def find_clinic(project: Project, path: Path | None) -> Path | None:
+    """The clinic file to use: the one named, else clinic.toml in the project if present."""
+    if path is not None:
+        return path
+    return project.default_clinic if project.default_clinic.is_file() else None
+
+
+def load_clinic(path: Path, shown: str) -> Clinic:
+    """Read and validate a clinic file; raise InputError listing every problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Problem(shown, "file not found")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(Problem(shown, f"cannot be read as UTF-8 text ({exc})")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(toml_problem(exc, shown)) from None
+    problems: list[Problem] = []
+    for section in data:
+        if section != "clinic":
+            problems.append(Problem(shown, f"[{section}]: unknown section; expected [clinic]"))
+    table = data.get("clinic")
+    if not isinstance(table, dict):
+        problems.append(Problem(shown, "needs a [clinic] table"))
+        raise InputError(problems)
+    values = _check_clinic(table, path.parent.resolve(), shown, problems)
+    if problems:
+        raise InputError(problems)
+    return Clinic(**values)
+
+
+def _check_clinic(table: dict, folder: Path, shown: str, problems: list[Problem]) -> dict:
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(shown, f"clinic.{key}: {message}"))
+
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in CLINIC_KEYS:
+            hint = difflib.get_close_matches(key, CLINIC_KEYS, n=1, cutoff=0.65)
+            known = (
+                f"did you mean '{hint[0]}'?" if hint else f"known keys: {', '.join(CLINIC_KEYS)}"
+            )
+            bad(key, f"unknown key; {known}")
+        elif not isinstance(value, str):
+            bad(key, f"must be text in quotes; got {value!r}")
+        else:
+            values[key] = value.strip("\n")
+    if not values.get("name", "").strip():
+        if "name" not in table:
+            bad("name", "is required")
+        elif isinstance(table["name"], str):
+            bad("name", "must not be empty")
+    for key, allowed in (("paper", PAPERS), ("region", REGIONS)):
+        if key in values and values[key] not in allowed:
+            bad(key, f"must be one of {', '.join(allowed)}; got {values[key]!r}")
+    if "website" in values and not re.match(r"^https?://\S+$", values["website"]):
+        bad("website", f"must be a web address starting https://; got {values['website']!r}")
+    if "accent" in values:
+        _check_accent(values["accent"], bad)
+    if "logo" in values:
+        values["logo"] = _check_logo(values["logo"], folder, bad)
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _check_accent(colour: str, bad) -> None:
+    if not HEX_COLOUR.match(colour):
+        bad("accent", f'must be a colour like "#1d4e89"; got {colour!r}')
+        return
+    ratio = contrast_on_white(colour)
+    if ratio < MIN_CONTRAST:
+        bad(
+            "accent",
+            f"{colour} reaches only {ratio:.1f}:1 contrast on white; text needs "
+            f"{MIN_CONTRAST}:1 or more (try a darker shade)",
+        )
+
+
+def _check_logo(name: str, folder: Path, bad) -> Path | None:
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder):
+        bad("logo", f"must be a file in the clinic file's folder; got {name!r}")
+    elif path.suffix.lower() not in LOGO_TYPES:
+        bad("logo", f"must be a .png or .svg file; got {name!r}")
+    elif not path.is_file():
+        bad("logo", f"file not found: {name!r}")
+    else:
+        return path
+    return None
+
+
+def contrast_on_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of a #rgb or #rrggbb colour against white."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)

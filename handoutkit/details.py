@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, toml_problem
 from .letters import CHOICES
 
 TEXT, DATE, BOOL = "text", "date", "bool"
@@ -113,9 +113,7 @@ def load_details(path: Path, shown: str, needs: set[str], today: dt.date) -> dic
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from(str(exc))
-        reason = str(exc).split(" (at line")[0]
-        raise InputError(Problem(shown, f"not valid TOML: {reason}", line)) from None
+        raise InputError(toml_problem(exc, shown)) from None
     problems: list[Problem] = []
     details = _check(data, shown, problems)
     for key, needed_by in REQUIRED.items():
@@ -191,8 +189,3 @@ def _hint(word: str, known) -> str:
 
 def _show(value: Any) -> str:
     return repr(value) if not isinstance(value, bool) else str(value).lower()
-
-
-def _line_from(message: str) -> int | None:
-    match = re.search(r"at line (\d+)", message)
-    return int(match.group(1)) if match else None

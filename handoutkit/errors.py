@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -45,3 +46,11 @@ class InputError(HandoutError):
     """A file the user passed on the command line (details, clinic config) is invalid."""
 
     exit_code = 2
+
+
+def toml_problem(exc: Exception, source: str) -> Problem:
+    """A TOML syntax error as one located problem (Python 3.11 puts the line only in the text)."""
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column \d+\)", text)
+    line = getattr(exc, "lineno", None) or (int(match.group(1)) if match else None)
+    return Problem(source, f"not valid TOML: {text.split(' (at line')[0]}", line)

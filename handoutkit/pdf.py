@@ -15,7 +15,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .config import Project
+from .config import Clinic, Project
 from .editions import Edition
 from .errors import BuildError, Problem
 
@@ -103,12 +103,14 @@ class PdfRenderer:
     """Turns HTML pages into PDFs for one project; parsed stylesheets are reused per edition."""
 
     project: Project
+    clinic: Clinic | None = None
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
 
     def __post_init__(self) -> None:
-        self.fetcher = ProjectFetcher(
-            [self.project.handouts, self.project.templates, self.project.styles, atkinson.ROOT]
-        )
+        allowed = [self.project.handouts, self.project.templates, self.project.styles]
+        if self.clinic and self.clinic.folder:
+            allowed.append(self.clinic.folder)  # The logo lives beside the clinic file.
+        self.fetcher = ProjectFetcher([*allowed, atkinson.ROOT])
         self._stylesheets: dict[str, list[CSS]] = {}
         self._base_url = self.project.root.resolve().as_uri() + "/"
 
@@ -117,6 +119,10 @@ class PdfRenderer:
             sheets = [CSS(string=font_face_css(), font_config=self.font_config)]
             for name in edition.stylesheets:
                 sheets.append(self._css(self.project.styles / name))
+            if self.clinic and self.clinic.accent:
+                # The clinic's colour is the one style that comes from outside styles/.
+                accent = f":root {{ --accent: {self.clinic.accent}; }}"
+                sheets.append(CSS(string=accent, font_config=self.font_config))
             self._stylesheets[edition.name] = sheets
         return self._stylesheets[edition.name]
 

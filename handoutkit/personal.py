@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .build import load_project
-from .config import Project
+from .config import Clinic, Project
 from .content import Handout
 from .details import load_details
 from .editions import Edition
@@ -26,18 +26,19 @@ def build_letters(
     edition: Edition,
     only: Sequence[str] | None = None,
     today: dt.date | None = None,
+    clinic: Clinic | None = None,
 ) -> list[Path]:
     """Render every requested letter in memory; write them only once all of them fit.
 
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
-    handouts, pages = load_project(project)
+    handouts, pages = load_project(project, clinic)
     letters = _select([h for h in handouts if h.kind == "letter"], only)
     shown = _shown(details_file)
     details = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
     from .pdf import PdfRenderer  # WeasyPrint is imported only once there is work for it.
 
-    pdf = PdfRenderer(project)
+    pdf = PdfRenderer(project, clinic)
     rendered: list[tuple[Path, bytes]] = []
     problems: list[Problem] = []
     for letter in letters:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markupsafe import escape
 
 from . import letters
-from .config import Project
+from .config import Clinic, Project
 from .content import Handout
 from .editions import Edition
 from .markup import to_html
@@ -18,6 +20,8 @@ from .markup import to_html
 BOOKLET_TITLE = "Benzodiazepine tapering and withdrawal"
 BOOKLET_SUBTITLE = "Handouts for the person tapering, family and friends, physicians and employers"
 LANG = "en"
+# Region-dependent text in a sheet: [[region:employment_law]] takes the clinic's region's line.
+REGION_TEXT = re.compile(r"\[\[region:(employment_law)\]\]")
 
 
 def long_date(value: dt.date) -> str:
@@ -37,7 +41,7 @@ class Page:
 class PageRenderer:
     """Owns the Jinja2 environment for one project; autoescape and StrictUndefined always on."""
 
-    def __init__(self, project: Project, crisis: dict[str, Any]):
+    def __init__(self, project: Project, region: dict[str, Any], clinic: Clinic | None = None):
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(project.templates),
             autoescape=True,
@@ -47,20 +51,22 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters["long_date"] = long_date
-        self.crisis = crisis
+        self.crisis = region
+        self.globals = {"crisis": region, "clinic": clinic, "lang": LANG}
 
     def page(
         self, handout: Handout, mode: str = "blank", details: dict[str, Any] | None = None
     ) -> Page:
         """Markdown to HTML; a letter's [[fields]] become lines, form fields or the details."""
         html = to_html(handout.body, handout.id)
+        html = REGION_TEXT.sub(lambda m: str(escape(self.crisis[m.group(1)])), html)
         if handout.kind == "letter":
             html = letters.fill(html, mode, details)
         return Page(handout, html, mode)
 
     def sheet(self, page: Page, edition: Edition) -> str:
         return self.env.get_template("handout.html").render(
-            page=page, edition=edition.name, crisis=self.crisis, lang=LANG
+            page=page, edition=edition.name, **self.globals
         )
 
     def booklet(self, pages: Sequence[Page], edition: Edition, notes_page: bool) -> str:
@@ -68,8 +74,7 @@ class PageRenderer:
         return self.env.get_template("booklet.html").render(
             pages=pages,
             edition=edition.name,
-            crisis=self.crisis,
-            lang=LANG,
+            **self.globals,
             title=BOOKLET_TITLE,
             subtitle=BOOKLET_SUBTITLE,
             reviewed=reviewed,

@@ -20,7 +20,7 @@ def copy_project(dest: Path, with_handouts: bool = True) -> Path:
         shutil.copytree(ROOT / "handouts", dest / "handouts")
     else:
         (dest / "handouts").mkdir()
-        shutil.copy(ROOT / "handouts" / "crisis-lines.toml", dest / "handouts")
+        shutil.copy(ROOT / "handouts" / "regions.toml", dest / "handouts")
     return dest
 
 

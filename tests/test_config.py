@@ -1,0 +1,195 @@
+"""Clinic branding and regions: validation, and what a branded build prints on every page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import page as page_validation
+import pytest
+from pypdf import PdfReader
+
+from handoutkit import InputError
+from handoutkit.config import REGIONS, contrast_on_white, load_clinic
+from make_handouts import main
+
+from .conftest import ROOT
+
+DATA = Path(__file__).parent / "data"
+CRISIS = {
+    "us": ["call or text 988", "HOME to 741741", "call 911"],
+    "ca": ["call or text 9-8-8", "call 911"],
+    "uk": ["call 116 123", "SHOUT to 85258", "999 (UK) or 112 (Ireland)"],
+    "au": ["call 13 11 14", "0477 13 11 14", "call 000"],
+}
+LAW = {
+    "us": "Americans with Disabilities Act (ADA)",
+    "ca": "human rights laws",
+    "uk": "Equality Act 2010",
+    "au": "disability law asks employers to make fair changes",
+}
+
+
+def flat(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def figure_alt_texts(reader: PdfReader) -> list[str]:
+    """Alt text of every Figure in the tag tree: what a screen reader says for each image."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if node.get("/S") == "/Figure":
+            found.append(str(node.get("/Alt")))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if kid is not None and hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def clinic_errors(tmp_path: Path, body: str) -> list[str]:
+    path = tmp_path / "clinic.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_clinic(path, "clinic.toml")
+    return caught.value.lines()
+
+
+@pytest.fixture(scope="module")
+def branded(tmp_path_factory) -> Path:
+    """The issue's own command: A4, large print, the test clinic."""
+    out = tmp_path_factory.mktemp("branded")
+    clinic = DATA / "clinic.toml"
+    assert main(["--large-print", "--clinic", str(clinic), "--out", str(out)]) == 0
+    assert main(["--clinic", str(clinic), "--out", str(out)]) == 0
+    return out
+
+
+def test_contrast_is_computed_as_wcag_does():
+    assert contrast_on_white("#000000") == pytest.approx(21.0)
+    assert contrast_on_white("#ffffff") == pytest.approx(1.0)
+    assert contrast_on_white("#767676") == pytest.approx(4.54, abs=0.01)
+
+
+def test_a_light_accent_is_rejected_with_the_contrast_it_reached(tmp_path: Path):
+    assert clinic_errors(tmp_path, '[clinic]\nname = "A"\naccent = "#ffcc00"\n') == [
+        "clinic.toml: clinic.accent: #ffcc00 reaches only 1.5:1 contrast on white; "
+        "text needs 4.5:1 or more (try a darker shade)"
+    ]
+
+
+def test_every_clinic_problem_at_once(tmp_path: Path):
+    body = (
+        '[clinic]\nnmae = "A"\nregion = "nz"\npaper = "legal"\nlogo = "../secret.png"\n'
+        'website = "example.org"\naccent = "blue"\n'
+    )
+    assert clinic_errors(tmp_path, body) == [
+        "clinic.toml: clinic.nmae: unknown key; did you mean 'name'?",
+        "clinic.toml: clinic.name: is required",
+        "clinic.toml: clinic.paper: must be one of letter, a4; got 'legal'",
+        "clinic.toml: clinic.region: must be one of us, ca, uk, au; got 'nz'",
+        "clinic.toml: clinic.website: must be a web address starting https://; got 'example.org'",
+        "clinic.toml: clinic.accent: must be a colour like \"#1d4e89\"; got 'blue'",
+        "clinic.toml: clinic.logo: must be a file in the clinic file's folder; got '../secret.png'",
+    ]
+
+
+def test_clinic_errors_exit_2_before_anything_is_written(tmp_path: Path, capsys):
+    path = tmp_path / "clinic.toml"
+    path.write_text('[clinic]\nname = "A"\naccent = "#eeeeee"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["--clinic", str(path), "--out", str(out)])
+    assert code == 2
+    assert capsys.readouterr().err.startswith(f"error: {path.as_posix()}: clinic.accent: #eeeeee")
+    assert not out.exists()
+
+
+def test_clinic_name_and_phone_on_every_page(branded: Path):
+    pdfs = sorted((branded / "a4").glob("*.pdf")) + sorted((branded / "a4-large").glob("*.pdf"))
+    assert len(pdfs) == 2 * 12
+    for pdf in pdfs:
+        for number, pdf_page in enumerate(PdfReader(pdf).pages, start=1):
+            text = " ".join(pdf_page.extract_text().split())
+            assert "Harbour Lane Clinic" in text, (pdf.name, number)
+
+
+def test_branded_outputs_are_a4_and_accessible(branded: Path):
+    for pdf in sorted(branded.rglob("*.pdf")):
+        reader = PdfReader(pdf)
+        assert round(reader.pages[0].mediabox.width) == 595, "the clinic's paper is A4"
+        report = page_validation.validate_pdf(pdf, profile="ua1")
+        assert report.is_compliant, (pdf.name, [f.message for f in report.failures])
+
+
+def test_cover_has_clinic_block_and_logo(branded: Path):
+    reader = PdfReader(branded / "a4" / "booklet.pdf")
+    cover = " ".join(reader.pages[0].extract_text().split())
+    for part in (
+        "Harbour Lane Clinic",
+        "020 7946 0000",
+        "https://example.org",
+        "1 Harbour Lane",
+        "Bristol",
+    ):
+        assert part in cover
+    assert figure_alt_texts(reader) == ["Harbour Lane Clinic logo"]
+
+
+def test_region_lines_in_a_branded_build(branded: Path):
+    text = flat(branded / "a4" / "understanding-withdrawal.pdf")
+    for expected in CRISIS["uk"]:
+        assert expected in text
+    assert "988" not in text
+    assert LAW["uk"] in flat(branded / "a4" / "for-employers.pdf")
+
+
+def test_no_clinic_means_no_clinic_block(real_build: Path):
+    text = flat(real_build / "letter" / "booklet.pdf")
+    assert "Harbour" not in text
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_each_region_prints_its_crisis_lines_and_law(tmp_path: Path, region: str):
+    project = tmp_path / "project"
+    for name in ("handouts", "templates", "styles"):
+        shutil.copytree(ROOT / name, project / name)
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(f'[clinic]\nname = "Test Clinic"\nregion = "{region}"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    only = ["understanding-withdrawal", "for-employers"]
+    assert (
+        main(
+            ["--project", str(project), "--clinic", str(clinic), "--out", str(out), "--only", *only]
+        )
+        == 0
+    )
+    sheet = flat(out / "letter" / "understanding-withdrawal.pdf")
+    for expected in CRISIS[region]:
+        assert expected in sheet, (region, expected)
+    for other, lines in CRISIS.items():
+        if other != region:
+            assert lines[0] not in sheet, (region, other)
+    assert LAW[region] in flat(out / "letter" / "for-employers.pdf")
+
+
+def test_default_clinic_file_is_picked_up(tmp_path: Path):
+    project = tmp_path / "project"
+    for name in ("handouts", "templates", "styles"):
+        shutil.copytree(ROOT / name, project / name)
+    (project / "clinic.toml").write_text('[clinic]\nname = "Default Clinic"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["--project", str(project), "--out", str(out), "--only", "taper-diary"]) == 0
+    assert "Default Clinic" in flat(out / "letter" / "taper-diary.pdf")
+
+
+def test_example_clinic_file_is_valid(tmp_path: Path):
+    shutil.copy(ROOT / "clinic.example.toml", tmp_path / "clinic.toml")
+    shutil.copy(DATA / "logo.svg", tmp_path / "logo.svg")
+    clinic = load_clinic(tmp_path / "clinic.toml", "clinic.toml")
+    assert (clinic.name, clinic.region, clinic.paper) == ("Harbour Lane Clinic", "uk", "a4")
