@@ -10,7 +10,8 @@ import pyphen
 
 WORD = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 SENTENCE_END = re.compile(r"[.!?:;]+(?=\s|$)")
-URL = re.compile(r"\S*[a-z0-9]\.(?:org|gov|com|ca|uk|au|net)\b\S*", re.IGNORECASE)
+# Web addresses, and the pieces of one that a line break split off (they keep a slash).
+URL = re.compile(r"\S*[a-z0-9]\.(?:org|gov|com|ca|uk|au|net)\b\S*|\S+/\S*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import letters
+from . import letters, qr
 from .config import Clinic, Project
 from .content import Handout
 from .editions import Edition
@@ -51,6 +51,8 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters["long_date"] = long_date
+        self.env.globals["qr_image"] = qr.image
+        self.env.globals["qr_address"] = qr.address
         self.crisis = region
         self.globals = {"crisis": region, "clinic": clinic, "lang": LANG}
 
@@ -62,6 +64,8 @@ class PageRenderer:
         html = REGION_TEXT.sub(lambda m: str(escape(self.crisis[m.group(1)])), html)
         if handout.kind == "letter":
             html = letters.fill(html, mode, details)
+        if handout.kind == "resources":
+            html = qr.add_codes(html)
         return Page(handout, html, mode)
 
     def sheet(self, page: Page, edition: Edition) -> str:

@@ -54,7 +54,7 @@ def blocks(id: str) -> list[str]:
     project = Project(ROOT)
     _, pages = load_project(project)
     html = pages.sheet(pages.page(HANDOUTS[id]), Edition("letter"))
-    pattern = r"<(h1|h2|th|td|li|p class=\"audience\"|span class=\"label\")[^>]*>(.*?)</"
+    pattern = r"<(h1|h2|h3|th|td|li|p class=\"audience\"|span class=\"label\")[^>]*>(.*?)</"
     found = [re.sub(r"<[^>]+>", "", inner) for _, inner in re.findall(pattern, html, re.S)]
     return [" ".join(unescape(text).split()) for text in found]
 
