@@ -346,3 +346,12 @@ def test_manifest_lists_fillable_letters(real_build: Path):
         for edition in ("letter", "a4", "letter-large", "a4-large")
         for letter in FIELD_NAMES
     }
+
+
+def test_large_print_personal_letters(tmp_path: Path, capsys):
+    code, _, _ = run(capsys, "letters", "--details", FULL, "--out", tmp_path, "--large-print")
+    assert code == 0
+    for pdf in tmp_path.glob("*.pdf"):
+        assert len(PdfReader(pdf).pages) <= 2
+        assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
+    assert "李小龍" in text_of(tmp_path / "physician-letter.pdf")
