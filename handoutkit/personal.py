@@ -49,7 +49,7 @@ def build_letters(
         except BuildError as exc:
             if not exc.problems[0].message.startswith("renders to"):
                 raise
-            problems.append(_too_long(letter, details, exc.problems[0].message, shown))
+            problems.append(_too_long(letter, details, exc.problems[0].message, shown, budget))
             continue
         rendered.append((out / f"{letter.id}.pdf", result.data))
     if problems:
@@ -74,7 +74,7 @@ def _select(letters: list[Handout], only: Sequence[str] | None) -> list[Handout]
     return [h for h in letters if h.id in only]
 
 
-def _too_long(letter: Handout, details: dict, message: str, shown: str) -> Problem:
+def _too_long(letter: Handout, details: dict, message: str, shown: str, budget: int) -> Problem:
     """Name the field to shorten: the longest free text this letter prints."""
     used = [FIELDS[name] for name, _, _ in PLACEHOLDER.findall(letter.body) if name in FIELDS]
     candidates = [f for f in used if f.multiline and f.key] or [f for f in used if f.key]
@@ -82,9 +82,14 @@ def _too_long(letter: Handout, details: dict, message: str, shown: str) -> Probl
     lines = int(message.split("about ")[1].split(" ")[0]) if "about " in message else 1
     return Problem(
         shown,
-        f"{longest.key}: too long for the {letter.id} to fit on one page; shorten it by about "
+        f"{longest.key}: too long for the {letter.id} to fit on {_pages(budget)}; "
+        "shorten it by about "
         f"{lines} line{'s' if lines != 1 else ''} (about {lines * CHARACTERS_PER_LINE} characters)",
     )
+
+
+def _pages(count: int) -> str:
+    return "one page" if count == 1 else f"{count} pages"
 
 
 def _shown(path: Path) -> str:
