@@ -87,6 +87,19 @@ def parser() -> argparse.ArgumentParser:
         help="paper size: letter (US) or a4; default: the clinic's paper, else letter",
     )
     build_cmd.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="render with N processes (default: one per CPU); the PDFs are the same for any N",
+    )
+    build_cmd.add_argument(
+        "--force", action="store_true", help="render everything, even outputs that are unchanged"
+    )
+    build_cmd.add_argument(
+        "--html", action="store_true", help="also write each page's HTML beside its PDF, to preview"
+    )
+    build_cmd.add_argument(
         "--large-print",
         action="store_true",
         help="the large-print edition: 18 pt text, into build/<paper>-large/",
@@ -168,6 +181,12 @@ def _letter_commands(commands, common) -> None:
     letters_cmd.add_argument(
         "--large-print", action="store_true", help="18 pt text; a letter may take two pages"
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more; got {text!r}")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -259,12 +278,24 @@ def cmd_build(project: Project, args: argparse.Namespace, clinic: Clinic | None)
     out = (args.out or project.root / "build").resolve()
     edition = Edition(_paper(args, clinic), args.large_print)
     started = time.perf_counter()
-    built = build(project, [edition], out, only=args.only, progress=_progress(out), clinic=clinic)
+    built = build(
+        project,
+        [edition],
+        out,
+        only=args.only,
+        progress=_progress(out),
+        clinic=clinic,
+        jobs=args.jobs,
+        force=args.force,
+        html=args.html,
+    )
     elapsed = time.perf_counter() - started
+    reused = sum(1 for b in built if b.reused)
     print()
     print(_summary(built))
     print(
-        f"\n{len(built)} PDFs in {_shown(out / edition.name)} in {elapsed:.1f} s; "
+        f"\n{len(built)} PDFs in {_shown(out / edition.name)} in {elapsed:.1f} s: "
+        f"{len(built) - reused} rendered, {reused} unchanged and reused; "
         f"list: {_shown(out / 'manifest.json')}"
     )
     return 0
@@ -273,6 +304,9 @@ def cmd_build(project: Project, args: argparse.Namespace, clinic: Clinic | None)
 def _progress(out: Path):
     def report(item: Built) -> None:
         o = item.output
+        if item.reused:
+            print(f"  unchanged {_shown(out / o.path)}", flush=True)
+            return
         print(
             f"  wrote {_shown(out / o.path)}  ({_pages(o.pages)}, {item.seconds:.2f} s)", flush=True
         )
@@ -284,9 +318,8 @@ def _summary(built: list[Built]) -> str:
     rows = [("sheet", "pages", "size", "time")]
     for item in built:
         o = item.output
-        rows.append(
-            (Path(o.path).stem, str(o.pages), f"{o.bytes / 1024:.0f} KB", f"{item.seconds:.2f} s")
-        )
+        took = "reused" if item.reused else f"{item.seconds:.2f} s"
+        rows.append((Path(o.path).stem, str(o.pages), f"{o.bytes / 1024:.0f} KB", took))
     return _table(rows, right={1, 2, 3})
 
 

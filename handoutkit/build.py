@@ -1,18 +1,19 @@
-"""The build: validate every sheet, render each edition's sheets and booklet, write the manifest."""
+"""The build: validate every sheet, plan each output, reuse what is unchanged, render the rest."""
 
 from __future__ import annotations
 
 import difflib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .config import Clinic, Project, load_region
 from .content import Handout, load_handouts
 from .editions import Edition
 from .errors import BuildError, InputError, Problem
 from .output import Output, describe, update_manifest, write_atomic
+from .pool import Job, Result, default_jobs, run_jobs
 from .render import PageRenderer
 
 BOOKLET_ID = "booklet"
@@ -20,10 +21,11 @@ BOOKLET_ID = "booklet"
 
 @dataclass(frozen=True)
 class Built:
-    """One output of a build, with how long it took to render."""
+    """One output of a build: rendered now (with how long it took) or reused unchanged."""
 
     output: Output
-    seconds: float
+    seconds: float = 0.0
+    reused: bool = False
 
 
 Progress = Callable[[Built], None]
@@ -54,6 +56,33 @@ def select(handouts: list[Handout], only: Sequence[str] | None) -> list[Handout]
     return [h for h in handouts if h.id in only]
 
 
+def plan(
+    handouts: list[Handout],
+    selected: list[Handout],
+    editions: Sequence[Edition],
+    base: str,
+    booklet: bool,
+) -> list[Job]:
+    """Every output, in booklet order, each keyed by a fingerprint of all it is made from."""
+    sheet_keys = {h.id: cache.handout_fingerprint(h) for h in handouts}
+    jobs = []
+    for edition in editions:
+        for h in selected:
+            variants = [(h.id, h.kind, "blank")]
+            if h.kind == "letter":
+                variants.append((f"{h.id}-fillable", "fillable", "fillable"))
+            for name, kind, variant in variants:
+                key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant)
+                jobs.append(Job(edition, name, h.id, kind, h.audience, variant, h.source, key))
+        if booklet:
+            key = cache.job_key(base, [sheet_keys[h.id] for h in handouts], edition.name, "book")
+            source = f"{BOOKLET_ID} ({edition.name})"
+            jobs.append(
+                Job(edition, BOOKLET_ID, BOOKLET_ID, "booklet", "all", "booklet", source, key)
+            )
+    return jobs
+
+
 def build(
     project: Project,
     editions: Sequence[Edition],
@@ -61,90 +90,105 @@ def build(
     only: Sequence[str] | None = None,
     progress: Progress | None = None,
     clinic: Clinic | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    html: bool = False,
 ) -> list[Built]:
-    """Render and (unless out is None, as for `check`) write every selected output.
+    """Make every selected output; with out=None (`check`) render in memory and write nothing.
 
-    Every sheet is attempted even when one fails, so one run reports every problem; what
-    rendered is written and listed in the manifest before the failures are raised.
+    Unchanged outputs are reused without importing WeasyPrint. Every sheet is attempted even
+    when one fails, so a run reports every problem; what rendered is written and listed in the
+    manifest before the failures are raised.
     """
-    handouts, pages_renderer = load_project(project, clinic)
+    handouts, _ = load_project(project, clinic)
     selected = select(handouts, only)
-    from .pdf import PdfRenderer  # WeasyPrint costs ~0.6 s to import: only when rendering.
+    base = cache.base_fingerprint(project, clinic)
+    planned = plan(handouts, selected, editions, base, booklet=not only)
+    record = cache.load(out) if out is not None and not force else {}
+    built: dict[str, Built] = {}
+    for job in planned:
+        entry = record.get(job.path)
+        if (
+            entry
+            and entry.get("key") == job.key
+            and cache.file_matches(out / job.path, entry["sha256"])
+        ):
+            built[job.path] = Built(_describe(job, entry["sha256"], entry), reused=True)
+            if progress:
+                progress(built[job.path])
+    todo = [job for job in planned if job.path not in built]
+    problems = _render(project, clinic, todo, out, jobs or default_jobs(), built, progress)
+    ordered = [built[job.path] for job in planned if job.path in built]
+    if out is not None and ordered:
+        update_manifest(out, [b.output for b in ordered])
+        fresh = {
+            b.output.path: {
+                "key": j.key,
+                "sha256": b.output.sha256,
+                "pages": b.output.pages,
+                "bytes": b.output.bytes,
+            }
+            for j in planned
+            if (b := built.get(j.path))
+        }
+        cache.save(out, {**record, **fresh})
+    if html and out is not None:
+        from .preview import write_previews
 
-    pdf = PdfRenderer(project, clinic)
-    built: list[Built] = []
-    problems: list[Problem] = []
-
-    def done(item: Built) -> None:
-        built.append(item)
-        if progress:
-            progress(item)
-
-    for edition in editions:
-        pages = {h.id: pages_renderer.page(h) for h in selected}
-        for handout in selected:
-            try:
-                for item in _sheet_outputs(pages_renderer, pdf, pages[handout.id], edition, out):
-                    done(item)
-            except BuildError as exc:
-                problems.extend(exc.problems)
-        if only or problems:
-            continue
-        started = time.perf_counter()
-        rendered = _render_booklet(pages_renderer, pdf, [pages[h.id] for h in selected], edition)
-        output = _emit(out, edition, None, "booklet", BOOKLET_ID, rendered)
-        done(Built(output, time.perf_counter() - started))
-    if out is not None and built:
-        update_manifest(out, [b.output for b in built])
+        write_previews(project, clinic, [j for j in planned if j.path in built], out)
     if problems:
         raise BuildError(problems)
-    return built
+    return ordered
 
 
-def _sheet_outputs(pages_renderer, pdf, page, edition, out):
-    """A sheet's PDF; a letter also gets a fillable twin whose blanks are AcroForm fields."""
-    handout = page.handout
-    variants = [(page, handout.kind, handout.id)]
-    if handout.kind == "letter":
-        variants.append(
-            (pages_renderer.page(handout, "fillable"), "fillable", f"{handout.id}-fillable")
+def _render(project, clinic, todo, out, processes, built, progress) -> list[Problem]:
+    """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were."""
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    booklets: list[Result] = []
+
+    def emit(result: Result) -> None:
+        job = result.job
+        if out is not None:
+            write_atomic(out / job.path, result.data)
+        output = describe(
+            job.path,
+            result.data,
+            id=job.id,
+            edition=job.edition.name,
+            kind=job.kind,
+            audience=job.audience,
+            pages=result.pages,
         )
-    for variant, kind, name in variants:
-        started = time.perf_counter()
-        rendered = pdf.render(
-            pages_renderer.sheet(variant, edition),
-            edition,
-            handout.source,
-            budget=handout.page_budget(edition.large_print),
-            forms=variant.mode == "fillable",
-        )
-        yield Built(
-            _emit(out, edition, handout, kind, name, rendered), time.perf_counter() - started
-        )
+        built[job.path] = Built(output, result.seconds)
+        if progress:
+            progress(built[job.path])
+
+    if not todo:
+        return problems
+    for result in run_jobs(project, clinic, todo, processes):
+        if result.problems:
+            problems.extend(result.problems)
+            failed.add(result.job.edition.name)
+        elif result.job.variant == "booklet":
+            booklets.append(result)
+        else:
+            emit(result)
+    for result in booklets:
+        if result.job.edition.name not in failed:
+            emit(result)
+    # Workers finish in any order; report in file order, once per distinct problem.
+    return list(dict.fromkeys(sorted(problems, key=lambda p: p.source)))
 
 
-def _render_booklet(pages_renderer, pdf, pages, edition):
-    source = f"{BOOKLET_ID} ({edition.name})"
-    html = pages_renderer.booklet(pages, edition, notes_page=False)
-    rendered = pdf.render(html, edition, source)
-    if rendered.pages % 2:
-        # An odd count would leave the back cover facing the wrong way in duplex printing.
-        html = pages_renderer.booklet(pages, edition, notes_page=True)
-        rendered = pdf.render(html, edition, source)
-    return rendered
-
-
-def _emit(out, edition, handout, kind, name, rendered) -> Output:
-    """Describe the output and, unless this is a dry run (`check`), write it atomically."""
-    relative = f"{edition.name}/{name}.pdf"
-    if out is not None:
-        write_atomic(out / relative, rendered.data)
-    return describe(
-        relative,
-        rendered.data,
-        id=handout.id if handout else name,
-        edition=edition.name,
-        kind=kind,
-        audience=handout.audience if handout else "all",
-        pages=rendered.pages,
+def _describe(job: Job, sha256: str, entry: dict) -> Output:
+    return Output(
+        job.id,
+        job.edition.name,
+        job.kind,
+        job.audience,
+        job.path,
+        entry["pages"],
+        entry["bytes"],
+        sha256,
     )

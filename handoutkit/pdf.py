@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import fontpkg_atkinson_hyperlegible as atkinson
 from weasyprint import CSS, HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
@@ -18,14 +17,9 @@ from weasyprint.urls import URLFetcher
 from .config import Clinic, Project
 from .editions import Edition
 from .errors import BuildError, Problem
+from .fonts import FONT_ROOT, font_face_css
 
 PDF_VARIANT = "pdf/ua-1"
-FONT_FILES = {
-    (400, "normal"): "AtkinsonHyperlegible-Regular.ttf",
-    (700, "normal"): "AtkinsonHyperlegible-Bold.ttf",
-    (400, "italic"): "AtkinsonHyperlegible-Italic.ttf",
-    (700, "italic"): "AtkinsonHyperlegible-BoldItalic.ttf",
-}
 
 
 @dataclass(frozen=True)
@@ -87,17 +81,6 @@ def _weasyprint_warnings() -> Iterator[list[str]]:
         logger.setLevel(previous)
 
 
-def font_face_css() -> str:
-    """@font-face rules pointing at the pip package's font files."""
-    files = Path(atkinson.ROOT) / "files"
-    rules = [
-        f'@font-face {{ font-family: "{atkinson.FAMILY}"; font-weight: {weight}; '
-        f'font-style: {style}; src: url("{(files / name).as_uri()}"); }}'
-        for (weight, style), name in FONT_FILES.items()
-    ]
-    return "\n".join(rules)
-
-
 @dataclass
 class PdfRenderer:
     """Turns HTML pages into PDFs for one project; parsed stylesheets are reused per edition."""
@@ -110,7 +93,7 @@ class PdfRenderer:
         allowed = [self.project.handouts, self.project.templates, self.project.styles]
         if self.clinic and self.clinic.folder:
             allowed.append(self.clinic.folder)  # The logo lives beside the clinic file.
-        self.fetcher = ProjectFetcher([*allowed, atkinson.ROOT])
+        self.fetcher = ProjectFetcher([*allowed, FONT_ROOT])
         self._stylesheets: dict[str, list[CSS]] = {}
         self._base_url = self.project.root.resolve().as_uri() + "/"
 

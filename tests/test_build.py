@@ -174,8 +174,10 @@ def test_a_resource_outside_the_project_is_refused(mini_project: Path, tmp_path:
 
 
 def test_no_temporary_files_are_left_behind(real_build: Path):
-    leftovers = [p for p in real_build.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    leftovers = [p for p in real_build.rglob("*") if p.suffix == ".tmp"]
     assert leftovers == []
+    hidden = [p.name for p in real_build.rglob(".*")]
+    assert hidden == [".build-cache.json"]
 
 
 def test_booklet_manifest_entry(real_build: Path):
