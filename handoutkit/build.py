@@ -12,7 +12,7 @@ from .config import Clinic, Project, load_region
 from .content import Handout, load_handouts
 from .editions import Edition
 from .errors import BuildError, InputError, Problem
-from .output import Output, describe, update_manifest, write_atomic
+from .output import Output, describe, remove_stale_temporaries, update_manifest, write_atomic
 from .pool import Job, Result, default_jobs, run_jobs
 from .render import PageRenderer
 
@@ -104,6 +104,8 @@ def build(
     selected = select(handouts, only)
     base = cache.base_fingerprint(project, clinic)
     planned = plan(handouts, selected, editions, base, booklet=not only)
+    if out is not None:
+        remove_stale_temporaries(out, editions)
     record = cache.load(out) if out is not None and not force else {}
     built: dict[str, Built] = {}
     for job in planned:

@@ -44,6 +44,14 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_stale_temporaries(out: Path, editions) -> None:
+    """Temporary files left by a build that was killed mid-write; never a finished output."""
+    for folder in [out, *(out / e.name for e in editions)]:
+        for stale in folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
 def describe(
     relative: str, data: bytes, *, id: str, edition: str, kind: str, audience: str, pages: int
 ) -> Output:
