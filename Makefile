@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build a4 check test lint format clean distclean system-libs
+.PHONY: all build check test lint format bench clean distclean system-libs
 
 all: build
 
@@ -45,3 +45,6 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

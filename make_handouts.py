@@ -22,7 +22,7 @@ from handoutkit import (
 from handoutkit.config import Clinic, find_clinic, load_clinic
 from handoutkit.editions import PAPERS
 
-COMMANDS = ("build", "list", "check", "letters", "init-details")
+COMMANDS = ("build", "list", "check", "letters", "init-details", "watch")
 HERE = Path(__file__).resolve().parent
 
 DESCRIPTION = """\
@@ -33,6 +33,7 @@ Commands:
   build   render every sheet and the booklet (the default when no command is given)
   list    show every sheet: id, audience, title and page budget
   check   validate every sheet and render it in memory; writes nothing
+  watch   build, then rebuild every time you save a sheet, template or style (Ctrl-C stops)
   init-details FILE
           write a details file to fill in, for your personal letters
   letters --details FILE
@@ -132,6 +133,16 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="check only this paper size (default: letter and a4)",
     )
+    watch_cmd = commands.add_parser(
+        "watch",
+        parents=[common],
+        help="rebuild on every save (Ctrl-C to stop)",
+        description="Build, then rebuild what changed each time a file in handouts/, "
+        "templates/ or styles/ (or the clinic file) is saved.",
+    )
+    watch_cmd.add_argument("--paper", choices=PAPERS, default=None, help="letter or a4")
+    watch_cmd.add_argument("--large-print", action="store_true", help="the large-print edition")
+    watch_cmd.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: build/")
     _letter_commands(commands, common)
     return main_parser
 
@@ -205,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_init_details(args.file)
         if args.command == "letters":
             return cmd_letters(project, args, clinic)
+        if args.command == "watch":
+            return cmd_watch(project, args, clinic)
         return cmd_build(project, args, clinic)
     except HandoutError as exc:
         for line in exc.lines():
@@ -274,6 +287,32 @@ def cmd_letters(project: Project, args: argparse.Namespace, clinic: Clinic | Non
     return 0
 
 
+def cmd_watch(project: Project, args: argparse.Namespace, clinic: Clinic | None) -> int:
+    from handoutkit.watch import Round, watch
+
+    out = (args.out or project.root / "build").resolve()
+    edition = Edition(_paper(args, clinic), args.large_print)
+
+    def report(round_: Round) -> None:
+        if round_.changed:
+            print(f"changed: {', '.join(round_.changed)}")
+        for line in round_.errors:
+            print(f"error: {line}", file=sys.stderr, flush=True)
+        rendered = sum(1 for b in round_.built if not b.reused)
+        if not round_.errors:
+            print(
+                f"ok: {rendered} rendered, {len(round_.built) - rendered} unchanged; "
+                "watching for changes (Ctrl-C stops)",
+                flush=True,
+            )
+
+    try:
+        watch(project, [edition], out, args.clinic, report, progress=_progress(out))
+    except KeyboardInterrupt:
+        print("stopped watching")
+    return 0
+
+
 def cmd_build(project: Project, args: argparse.Namespace, clinic: Clinic | None) -> int:
     out = (args.out or project.root / "build").resolve()
     edition = Edition(_paper(args, clinic), args.large_print)
@@ -305,8 +344,7 @@ def _progress(out: Path):
     def report(item: Built) -> None:
         o = item.output
         if item.reused:
-            print(f"  unchanged {_shown(out / o.path)}", flush=True)
-            return
+            return  # The summary lists what was reused; progress is for what takes time.
         print(
             f"  wrote {_shown(out / o.path)}  ({_pages(o.pages)}, {item.seconds:.2f} s)", flush=True
         )

@@ -77,8 +77,20 @@ def plan(
         if booklet:
             key = cache.job_key(base, [sheet_keys[h.id] for h in handouts], edition.name, "book")
             source = f"{BOOKLET_ID} ({edition.name})"
+            # Cover and contents, then each sheet as long as its budget allows.
+            pages = 2 + sum(h.page_budget(edition.large_print) for h in handouts)
             jobs.append(
-                Job(edition, BOOKLET_ID, BOOKLET_ID, "booklet", "all", "booklet", source, key)
+                Job(
+                    edition,
+                    BOOKLET_ID,
+                    BOOKLET_ID,
+                    "booklet",
+                    "all",
+                    "booklet",
+                    source,
+                    key,
+                    notes=pages % 2 == 1,
+                )
             )
     return jobs
 

@@ -12,8 +12,8 @@ from .config import Clinic, Project
 from .editions import Edition
 from .errors import BuildError, Problem
 
-# Below this many jobs, starting workers (each imports WeasyPrint) costs more than it saves.
-MIN_JOBS_FOR_POOL = 6
+# One job gains nothing from a pool; from two on, workers import WeasyPrint side by side.
+MIN_JOBS_FOR_POOL = 2
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Job:
     variant: str
     source: str
     key: str = ""
+    # Booklets only: whether a notes page will be needed, guessed from the sheets' page counts.
+    notes: bool = False
 
     @property
     def path(self) -> str:
@@ -73,10 +75,11 @@ class Worker:
 
     def _render(self, job: Job) -> tuple[bytes, int]:
         if job.variant == "booklet":
-            rendered = self.pdf.render(self.html(job), job.edition, job.source)
+            # Duplex printing needs an even count, padded with a notes page when it is odd.
+            # The guess is usually right, so the booklet is usually laid out only once.
+            rendered = self.pdf.render(self.html(job, job.notes), job.edition, job.source)
             if rendered.pages % 2:
-                # An odd count leaves the last sheet's back facing the wrong way in duplex.
-                html = self.html(job, notes_page=True)
+                html = self.html(job, notes_page=not job.notes)
                 rendered = self.pdf.render(html, job.edition, job.source)
             return rendered.data, rendered.pages
         handout = self.handouts[job.id]
