@@ -41,7 +41,10 @@ def load_project(
     return handouts, PageRenderer(project, region, clinic)
 
 
-def select(handouts: list[Handout], only: Sequence[str] | None) -> list[Handout]:
+def select(
+    handouts: list[Handout], only: Sequence[str] | None, what: str = "sheet"
+) -> list[Handout]:
+    """The handouts --only names, in file order; an unknown id is a usage error."""
     if not only:
         return handouts
     ids = [h.id for h in handouts]
@@ -50,7 +53,7 @@ def select(handouts: list[Handout], only: Sequence[str] | None) -> list[Handout]
         if wanted not in ids:
             hint = difflib.get_close_matches(wanted, ids, n=1)
             suffix = f"; did you mean '{hint[0]}'?" if hint else f"; known ids: {', '.join(ids)}"
-            problems.append(Problem("--only", f"no sheet with id '{wanted}'{suffix}"))
+            problems.append(Problem("--only", f"no {what} with id '{wanted}'{suffix}"))
     if problems:
         raise InputError(problems)
     return [h for h in handouts if h.id in only]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import load_project
+from .build import load_project, select
 from .config import Clinic, Project
 from .content import Handout
 from .details import load_details
@@ -33,7 +32,7 @@ def build_letters(
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
     handouts, pages = load_project(project, clinic)
-    letters = _select([h for h in handouts if h.kind == "letter"], only)
+    letters = select([h for h in handouts if h.kind == "letter"], only, what="letter")
     shown = _shown(details_file)
     details = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
     from .pdf import PdfRenderer  # WeasyPrint is imported only once there is work for it.
@@ -57,21 +56,6 @@ def build_letters(
     for path, data in rendered:
         write_atomic(path, data)
     return [path for path, _ in rendered]
-
-
-def _select(letters: list[Handout], only: Sequence[str] | None) -> list[Handout]:
-    if not only:
-        return letters
-    ids = [h.id for h in letters]
-    problems = []
-    for wanted in only:
-        if wanted not in ids:
-            hint = difflib.get_close_matches(wanted, ids, n=1)
-            suffix = f"; did you mean '{hint[0]}'?" if hint else f"; letters are: {', '.join(ids)}"
-            problems.append(Problem("--only", f"no letter with id '{wanted}'{suffix}"))
-    if problems:
-        raise InputError(problems)
-    return [h for h in letters if h.id in only]
 
 
 def _too_long(letter: Handout, details: dict, message: str, shown: str, budget: int) -> Problem:
