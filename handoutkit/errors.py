@@ -42,6 +42,15 @@ class BuildError(HandoutError):
     """Rendering failed: a page budget was blown, WeasyPrint warned, or a resource was refused."""
 
 
+class PageBudgetError(BuildError):
+    """A sheet laid out to more pages than its budget; says by about how many lines."""
+
+    def __init__(self, source: str, pages: int, budget: int, lines: int):
+        self.pages, self.budget, self.spilled_lines = pages, budget, lines
+        spill = f" (about {lines} line{'s' if lines != 1 else ''} spill over)" if lines else ""
+        super().__init__(Problem(source, f"renders to {pages} pages, budget is {budget}{spill}"))
+
+
 class InputError(HandoutError):
     """A file the user passed on the command line (details, clinic config) is invalid."""
 

@@ -16,7 +16,7 @@ from weasyprint.urls import URLFetcher
 
 from .config import Clinic, Project
 from .editions import Edition
-from .errors import BuildError, Problem
+from .errors import BuildError, PageBudgetError, Problem
 from .fonts import FONT_ROOT, font_face_css
 
 PDF_VARIANT = "pdf/ua-1"
@@ -28,7 +28,6 @@ class Rendered:
 
     data: bytes
     pages: int
-    overflow_lines: int = 0
 
 
 class RefusedURL(Exception):
@@ -137,10 +136,9 @@ class PdfRenderer:
                 stylesheets=self.stylesheets(edition), font_config=self.font_config, **options
             )
             pages = len(document.pages)
-            overflow = 0
             if budget is not None and pages > budget:
-                overflow = sum(_line_count(page) for page in document.pages[budget:])
-                raise BuildError(Problem(source, _over_budget(pages, budget, overflow)))
+                lines = sum(_line_count(page) for page in document.pages[budget:])
+                raise PageBudgetError(source, pages, budget, lines)
             data = document.write_pdf(**options)
         problems = [
             Problem(source, f"refused to load '{url}' (outside the project)")
@@ -150,7 +148,7 @@ class PdfRenderer:
             problems = [Problem(source, f"WeasyPrint: {m}") for m in dict.fromkeys(warnings)]
         if problems:
             raise BuildError(problems)
-        return Rendered(data, pages, overflow)
+        return Rendered(data, pages)
 
 
 def _line_count(page) -> int:
@@ -163,8 +161,3 @@ def _line_count(page) -> int:
                 yield from walk(child)
 
     return sum(1 for box in walk(page._page_box) if isinstance(box, boxes.LineBox))
-
-
-def _over_budget(pages: int, budget: int, lines: int) -> str:
-    spill = f" (about {lines} line{'s' if lines != 1 else ''} spill over)" if lines else ""
-    return f"renders to {pages} pages, budget is {budget}{spill}"

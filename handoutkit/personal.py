@@ -11,7 +11,7 @@ from .config import Clinic, Project
 from .content import Handout
 from .details import load_details
 from .editions import Edition
-from .errors import BuildError, InputError, Problem
+from .errors import InputError, PageBudgetError, Problem
 from .letters import FIELDS, PLACEHOLDER, lookup
 from .output import write_atomic
 
@@ -45,10 +45,8 @@ def build_letters(
         try:
             budget = letter.page_budget(edition.large_print)
             result = pdf.render(html, edition, letter.source, budget=budget)
-        except BuildError as exc:
-            if not exc.problems[0].message.startswith("renders to"):
-                raise
-            problems.append(_too_long(letter, details, exc.problems[0].message, shown, budget))
+        except PageBudgetError as exc:
+            problems.append(_too_long(letter, details, exc, shown))
             continue
         rendered.append((out / f"{letter.id}.pdf", result.data))
     if problems:
@@ -58,15 +56,15 @@ def build_letters(
     return [path for path, _ in rendered]
 
 
-def _too_long(letter: Handout, details: dict, message: str, shown: str, budget: int) -> Problem:
+def _too_long(letter: Handout, details: dict, exc: PageBudgetError, shown: str) -> Problem:
     """Name the field to shorten: the longest free text this letter prints."""
     used = [FIELDS[name] for name, _, _ in PLACEHOLDER.findall(letter.body) if name in FIELDS]
     candidates = [f for f in used if f.multiline and f.key] or [f for f in used if f.key]
     longest = max(candidates, key=lambda f: len(str(lookup(details, f.key) or "")))
-    lines = int(message.split("about ")[1].split(" ")[0]) if "about " in message else 1
+    lines = max(exc.spilled_lines, 1)
     return Problem(
         shown,
-        f"{longest.key}: too long for the {letter.id} to fit on {_pages(budget)}; "
+        f"{longest.key}: too long for the {letter.id} to fit on {_pages(exc.budget)}; "
         "shorten it by about "
         f"{lines} line{'s' if lines != 1 else ''} (about {lines * CHARACTERS_PER_LINE} characters)",
     )
