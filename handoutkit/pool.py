@@ -56,6 +56,7 @@ class Worker:
 
         handouts, self.pages = load_project(project, clinic)
         self.handouts = {h.id: h for h in handouts}
+        self._booklet_pages = None  # Converted once, on the first booklet job.
         self.pdf = PdfRenderer(project, clinic)
 
     def run(self, job: Job) -> Result:
@@ -68,8 +69,9 @@ class Worker:
 
     def html(self, job: Job, notes_page: bool = False) -> str:
         if job.variant == "booklet":
-            pages = [self.pages.page(h) for h in self.handouts.values()]
-            return self.pages.booklet(pages, job.edition, notes_page)
+            if self._booklet_pages is None:
+                self._booklet_pages = [self.pages.page(h) for h in self.handouts.values()]
+            return self.pages.booklet(self._booklet_pages, job.edition, notes_page)
         handout = self.handouts[job.id]
         return self.pages.sheet(self.pages.page(handout, job.variant), job.edition)
 

@@ -19,20 +19,26 @@ def write_previews(
 
     handouts, pages = load_project(project, clinic)
     by_id = {h.id: h for h in handouts}
+    styles: dict[str, str] = {}
     written = []
     for job in jobs:
         if job.variant == "booklet":
             html = pages.booklet([pages.page(h) for h in handouts], job.edition, notes_page=False)
         else:
             html = pages.sheet(pages.page(by_id[job.id], job.variant), job.edition)
-        css = [font_face_css()]
-        css += [
-            (project.styles / name).read_text(encoding="utf-8") for name in job.edition.stylesheets
-        ]
-        if clinic and clinic.accent:
-            css.append(f":root {{ --accent: {clinic.accent}; }}")
-        style = "<style>\n" + "\n".join(css) + "\n</style>\n</head>"
+        if job.edition.name not in styles:
+            styles[job.edition.name] = _style_block(project, clinic, job.edition)
+        html = html.replace("</head>", styles[job.edition.name] + "</head>", 1)
         path = out / f"{job.edition.name}/{job.name}.html"
-        write_atomic(path, html.replace("</head>", style, 1).encode("utf-8"))
+        write_atomic(path, html.encode("utf-8"))
         written.append(path)
     return written
+
+
+def _style_block(project: Project, clinic: Clinic | None, edition) -> str:
+    """The edition's stylesheets, read once per edition, as one inline <style>."""
+    css = [font_face_css()]
+    css += [(project.styles / name).read_text(encoding="utf-8") for name in edition.stylesheets]
+    if clinic and clinic.accent:
+        css.append(f":root {{ --accent: {clinic.accent}; }}")
+    return "<style>\n" + "\n".join(css) + "\n</style>\n"

@@ -51,17 +51,17 @@ class PageRenderer:
             keep_trailing_newline=True,
         )
         self.env.filters["long_date"] = long_date
-        self.env.globals["qr_image"] = qr.image
-        self.env.globals["qr_address"] = qr.address
-        self.crisis = region
-        self.globals = {"crisis": region, "clinic": clinic, "lang": LANG}
+        self.env.globals.update(
+            qr_image=qr.image, qr_address=qr.address, crisis=region, clinic=clinic, lang=LANG
+        )
+        self.region = region
 
     def page(
         self, handout: Handout, mode: str = "blank", details: dict[str, Any] | None = None
     ) -> Page:
         """Markdown to HTML; a letter's [[fields]] become lines, form fields or the details."""
         html = to_html(handout.body, handout.id)
-        html = REGION_TEXT.sub(lambda m: str(escape(self.crisis[m.group(1)])), html)
+        html = REGION_TEXT.sub(lambda m: str(escape(self.region[m.group(1)])), html)
         if handout.kind == "letter":
             html = letters.fill(html, mode, details)
         if handout.kind == "resources":
@@ -69,16 +69,13 @@ class PageRenderer:
         return Page(handout, html, mode)
 
     def sheet(self, page: Page, edition: Edition) -> str:
-        return self.env.get_template("handout.html").render(
-            page=page, edition=edition.name, **self.globals
-        )
+        return self.env.get_template("handout.html").render(page=page, edition=edition.name)
 
     def booklet(self, pages: Sequence[Page], edition: Edition, notes_page: bool) -> str:
         reviewed = max(p.handout.reviewed for p in pages)
         return self.env.get_template("booklet.html").render(
             pages=pages,
             edition=edition.name,
-            **self.globals,
             title=BOOKLET_TITLE,
             subtitle=BOOKLET_SUBTITLE,
             reviewed=reviewed,
