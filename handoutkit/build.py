@@ -12,6 +12,7 @@ from .config import Clinic, Project, load_region
 from .content import Handout, load_handouts
 from .editions import Edition
 from .errors import BuildError, InputError, Problem
+from .kinds import KINDS
 from .output import Output, describe, remove_stale_temporaries, update_manifest, write_atomic
 from .pool import Job, Result, default_jobs, run_jobs
 from .render import PageRenderer
@@ -72,7 +73,7 @@ def plan(
     for edition in editions:
         for h in selected:
             variants = [(h.id, h.kind, "blank")]
-            if h.kind == "letter":
+            if KINDS[h.kind].fillable:
                 variants.append((f"{h.id}-fillable", "fillable", "fillable"))
             for name, kind, variant in variants:
                 key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant)

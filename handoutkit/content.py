@@ -12,9 +12,13 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Problem
+from .kinds import KINDS
 
 AUDIENCES = ("patient", "supporter", "physician", "employer")
-KINDS = ("handout", "letter", "diary", "resources")
+PARTIALS = "partials"
+# Shared wording (the red flags, the symptom list) lives once: a line `[[include:red-flags]]`
+# takes the text of partials/red-flags.md, so it is written, reviewed and translated once.
+INCLUDE = re.compile(r"^\[\[include:([a-z0-9-]+)\]\][ \t]*$", re.M)
 AUDIENCE_LABELS = {
     "patient": "For you, the person tapering",
     "supporter": "For family and friends",
@@ -73,9 +77,13 @@ def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
     if not files:
         raise ContentError(Problem(_display(folder, root), "no handout files (*.md) found"))
     first_seen: dict[str, str] = {}
+    partials = load_partials(folder / PARTIALS)
     for path in files:
         source = _display(path, root)
-        handout, found = parse_handout(path.read_text(encoding="utf-8"), source, path.name)
+        text = path.read_text(encoding="utf-8")
+        text, missing = expand_includes(text, partials, source)
+        handout, found = parse_handout(text, source, path.name)
+        found = missing + found
         problems.extend(found)
         if handout is None:
             continue
@@ -89,6 +97,31 @@ def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
     if problems:
         raise ContentError(problems)
     return handouts
+
+
+def load_partials(folder: Path) -> dict[str, str]:
+    """Shared wording by name: partials/<name>.md, plain Markdown without front matter."""
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p.read_text(encoding="utf-8").strip("\n") for p in sorted(folder.glob("*.md"))}
+
+
+def expand_includes(text: str, partials: dict[str, str], source: str) -> tuple[str, list[Problem]]:
+    """Replace each `[[include:name]]` line with that partial; an unknown name is a problem."""
+    problems = []
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name in partials:
+            return partials[name]
+        line = text.count("\n", 0, match.start()) + 1
+        known = ", ".join(partials) or "none"
+        problems.append(
+            Problem(source, f"no shared text '{name}' in {PARTIALS}/ (known: {known})", line)
+        )
+        return match.group(0)
+
+    return INCLUDE.sub(replace, text), problems
 
 
 def parse_handout(text: str, source: str, file_name: str) -> tuple[Handout | None, list[Problem]]:
@@ -161,7 +194,7 @@ def _check_front_matter(
         problem("title", "must be non-empty text")
     if "label" in data and not _is_text(data["label"]):
         problem("label", "must be non-empty text")
-    for key, allowed in (("audience", AUDIENCES), ("kind", KINDS)):
+    for key, allowed in (("audience", AUDIENCES), ("kind", tuple(KINDS))):
         if key in data and data[key] not in allowed:
             problem(key, f"must be one of {', '.join(allowed)}; got {data[key]!r}")
     for key in ("pages", "large_print_pages"):

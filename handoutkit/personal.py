@@ -12,6 +12,7 @@ from .content import Handout
 from .details import load_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
+from .kinds import KINDS
 from .letters import FIELDS, PLACEHOLDER, lookup
 from .output import write_atomic
 
@@ -32,7 +33,7 @@ def build_letters(
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
     handouts, pages = load_project(project, clinic)
-    letters = select([h for h in handouts if h.kind == "letter"], only, what="letter")
+    letters = select([h for h in handouts if KINDS[h.kind].fields], only, what="letter")
     shown = _shown(details_file)
     details = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
     from .pdf import PdfRenderer  # WeasyPrint is imported only once there is work for it.

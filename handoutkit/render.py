@@ -15,6 +15,7 @@ from . import letters, qr
 from .config import Clinic, Project
 from .content import Handout
 from .editions import Edition
+from .kinds import KINDS
 from .markup import to_html
 
 BOOKLET_TITLE = "Benzodiazepine tapering and withdrawal"
@@ -52,7 +53,12 @@ class PageRenderer:
         )
         self.env.filters["long_date"] = long_date
         self.env.globals.update(
-            qr_image=qr.image, qr_address=qr.address, crisis=region, clinic=clinic, lang=LANG
+            qr_image=qr.image,
+            qr_address=qr.address,
+            crisis=region,
+            clinic=clinic,
+            lang=LANG,
+            kinds=KINDS,
         )
         self.region = region
 
@@ -62,9 +68,10 @@ class PageRenderer:
         """Markdown to HTML; a letter's [[fields]] become lines, form fields or the details."""
         html = to_html(handout.body, handout.id)
         html = REGION_TEXT.sub(lambda m: str(escape(self.region[m.group(1)])), html)
-        if handout.kind == "letter":
+        kind = KINDS[handout.kind]
+        if kind.fields:
             html = letters.fill(html, mode, details)
-        if handout.kind == "resources":
+        if kind.qr_codes:
             html = qr.add_codes(html)
         return Page(handout, html, mode)
 

@@ -118,3 +118,25 @@ def test_the_real_handouts_are_valid():
         {h.id for h in handouts}, key=[h.id for h in handouts].index
     )
     assert handouts
+
+
+def test_shared_text_is_included_once_written(tmp_path: Path):
+    folder = tmp_path / "handouts"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "partials" / "red-flags.md").write_text("- A seizure\n- Confusion\n")
+    body = "## Get help\n\n[[include:red-flags]]\n\nThen rest.\n"
+    (folder / "01-sample-sheet.md").write_text(sheet_text(body=body))
+    [handout] = load_handouts(folder, tmp_path)
+    assert "- A seizure\n- Confusion\n\nThen rest." in handout.body
+
+
+def test_an_unknown_include_names_the_file_and_line(tmp_path: Path):
+    folder = tmp_path / "handouts"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "partials" / "red-flags.md").write_text("- A seizure\n")
+    (folder / "01-sample-sheet.md").write_text(sheet_text(body="Text.\n\n[[include:red-flag]]\n"))
+    with pytest.raises(ContentError) as caught:
+        load_handouts(folder, tmp_path)
+    assert caught.value.lines() == [
+        "handouts/01-sample-sheet.md:13: no shared text 'red-flag' in partials/ (known: red-flags)"
+    ]

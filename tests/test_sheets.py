@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from handoutkit import Edition, Project, load_handouts, load_project
+from handoutkit.kinds import KINDS
 from handoutkit.readability import grade_level
 
 from .conftest import ROOT
@@ -79,7 +80,7 @@ def test_reading_grade(real_build: Path, id: str):
     assert grade <= GRADE_LIMITS.get(id, DEFAULT_GRADE_LIMIT), f"{id}: grade {grade:.1f}"
 
 
-@pytest.mark.parametrize("id", EXPECTED)
+@pytest.mark.parametrize("id", [i for i in EXPECTED if KINDS[HANDOUTS[i].kind].crisis])
 def test_crisis_line_review_date_and_disclaimer(real_build: Path, id: str):
     text = pdf_text(real_build, id)
     assert "call or text 988" in text
@@ -89,6 +90,22 @@ def test_crisis_line_review_date_and_disclaimer(real_build: Path, id: str):
     assert f"Reviewed {reviewed.day} {reviewed:%B %Y}" in text
     if HANDOUTS[id].audience != "physician":
         assert "do not change your dose without talking to your prescriber" in text
+
+
+@pytest.mark.parametrize("id", [i for i in EXPECTED if KINDS[HANDOUTS[i].kind].crisis is False])
+def test_letters_carry_only_their_writers_words(real_build: Path, id: str):
+    """A letter is handed over: no crisis lines, dose disclaimer, sources or clinic footer."""
+    for paper in ("letter", "a4-large"):
+        text = pdf_text(real_build, id, paper)
+        for furniture in (
+            "988",
+            "741741",
+            "Emergency or seizure",
+            "Sources:",
+            "Reviewed",
+            "dose without",
+        ):
+            assert furniture not in text, (id, paper, furniture)
 
 
 @pytest.mark.parametrize("id", EXPECTED)

@@ -1,0 +1,55 @@
+"""The kinds of page and what each carries (design.md section 8): one table, read everywhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Reading-grade limits (Flesch-Kincaid) by audience; a sheet's front matter may set its own.
+GRADE_LIMITS = {"patient": 6.0, "supporter": 6.0, "employer": 6.0, "physician": 12.0}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a page of this kind prints besides its own text, and the rules it must keep."""
+
+    name: str
+    crisis: bool = True  # the crisis box with the region's lines
+    disclaimer: bool = True  # the audience's "not medical advice" line
+    sources: bool = True  # the sources line, review date and large-print note
+    running_footer: bool = True  # title, review date and clinic in the page footer
+    action_boxes: int | None = 1  # how many `div.action` boxes it must have (None: no rule)
+    fillable: bool = False  # also built as a fillable PDF form
+    fields: bool = False  # has [[placeholders]] filled from a person's details
+    qr_codes: bool = False  # web addresses get QR codes beside them
+
+    @property
+    def carries_safety(self) -> bool:
+        """Handed to the reader it is for, so it must show where to get urgent help."""
+        return self.crisis
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("handout"),
+        Kind("diary", action_boxes=None),
+        Kind("resources", action_boxes=None, qr_codes=True),
+        # A letter is handed to someone else: it carries only what its writer means to say.
+        Kind(
+            "letter",
+            crisis=False,
+            disclaimer=False,
+            sources=False,
+            running_footer=False,
+            action_boxes=None,
+            fillable=True,
+            fields=True,
+        ),
+        # How to use the letters: the patient's own sheet, printed beside them.
+        Kind("howto", sources=False),
+    )
+}
+
+
+def kind_of(name: str) -> Kind:
+    return KINDS[name]
