@@ -1,22 +1,40 @@
 """handoutkit: builds printable benzodiazepine-tapering handouts and a booklet from Markdown."""
 
-from .build import Built, build, load_project
-from .config import Project
+from .build import Built, build
+from .config import Clinic, load_clinic
 from .content import Handout, load_handouts
+from .details import load_details, starter_text, validate_details
 from .editions import Edition
 from .errors import BuildError, ContentError, HandoutError, InputError, Problem
+from .library import Library, load_library
+from .personal import build_letters, render_letters
+from .project import Project, bundled_project, find_project
+from .renderer import Job, Rendered, Renderer
 
 __all__ = [
     "BuildError",
     "Built",
+    "Clinic",
     "ContentError",
     "Edition",
     "Handout",
     "HandoutError",
     "InputError",
+    "Job",
+    "Library",
     "Problem",
     "Project",
+    "Rendered",
+    "Renderer",
     "build",
+    "build_letters",
+    "bundled_project",
+    "find_project",
+    "load_clinic",
+    "load_details",
     "load_handouts",
-    "load_project",
+    "load_library",
+    "render_letters",
+    "starter_text",
+    "validate_details",
 ]

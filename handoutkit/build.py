@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from .config import Clinic, Project, load_region
-from .content import Handout, load_handouts
+from .config import Clinic
+from .content import Handout
 from .editions import Edition
-from .errors import BuildError, InputError, Problem
+from .errors import BuildError, Problem
 from .kinds import KINDS
+from .language import DEFAULT_LANG
+from .library import Library, load_library, select
 from .output import Output, describe, remove_stale_temporaries, update_manifest, write_atomic
-from .pool import Job, Result, default_jobs, run_jobs
-from .render import PageRenderer
-
-BOOKLET_ID = "booklet"
+from .pool import default_jobs, run_jobs
+from .project import Project
+from .renderer import BOOKLET_ID, Job, Rendered
 
 
 @dataclass(frozen=True)
@@ -27,75 +27,36 @@ class Built:
     output: Output
     seconds: float = 0.0
     reused: bool = False
+    grade: float | None = None  # sheets rendered now: the reading grade of their own words
 
 
 Progress = Callable[[Built], None]
 
 
-def load_project(
-    project: Project, clinic: Clinic | None = None
-) -> tuple[list[Handout], PageRenderer]:
-    """Validate everything that can be validated without rendering; raise on any problem."""
-    project.check_layout()
-    handouts = load_handouts(project.handouts, project.root)
-    region = load_region(project, clinic.region if clinic else "us")
-    return handouts, PageRenderer(project, region, clinic)
-
-
-def select(
-    handouts: list[Handout], only: Sequence[str] | None, what: str = "sheet"
-) -> list[Handout]:
-    """The handouts --only names, in file order; an unknown id is a usage error."""
-    if not only:
-        return handouts
-    ids = [h.id for h in handouts]
-    problems = []
-    for wanted in only:
-        if wanted not in ids:
-            hint = difflib.get_close_matches(wanted, ids, n=1)
-            suffix = f"; did you mean '{hint[0]}'?" if hint else f"; known ids: {', '.join(ids)}"
-            problems.append(Problem("--only", f"no {what} with id '{wanted}'{suffix}"))
-    if problems:
-        raise InputError(problems)
-    return [h for h in handouts if h.id in only]
-
-
 def plan(
-    handouts: list[Handout],
-    selected: list[Handout],
+    library: Library,
+    selected: Sequence[Handout],
     editions: Sequence[Edition],
     base: str,
     booklet: bool,
 ) -> list[Job]:
     """Every output, in booklet order, each keyed by a fingerprint of all it is made from."""
-    sheet_keys = {h.id: cache.handout_fingerprint(h) for h in handouts}
+    lang = library.language.code
+    sheet_keys = {h.id: cache.handout_fingerprint(h) for h in library.handouts}
     jobs = []
     for edition in editions:
         for h in selected:
-            variants = [(h.id, h.kind, "blank")]
-            if KINDS[h.kind].fillable:
-                variants.append((f"{h.id}-fillable", "fillable", "fillable"))
-            for name, kind, variant in variants:
-                key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant)
-                jobs.append(Job(edition, name, h.id, kind, h.audience, variant, h.source, key))
+            documents = ["sheet", "fillable"] if KINDS[h.kind].fillable else ["sheet"]
+            for document in documents:
+                variant = "blank" if document == "sheet" else document
+                key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant, lang)
+                jobs.append(Job(document, h.id, edition, lang, key))
         if booklet:
-            key = cache.job_key(base, [sheet_keys[h.id] for h in handouts], edition.name, "book")
-            source = f"{BOOKLET_ID} ({edition.name})"
+            parts = [sheet_keys[h.id] for h in library.handouts]
+            key = cache.job_key(base, parts, edition.name, "book", lang)
             # Cover and contents, then each sheet as long as its budget allows.
-            pages = 2 + sum(h.page_budget(edition.large_print) for h in handouts)
-            jobs.append(
-                Job(
-                    edition,
-                    BOOKLET_ID,
-                    BOOKLET_ID,
-                    "booklet",
-                    "all",
-                    "booklet",
-                    source,
-                    key,
-                    notes=pages % 2 == 1,
-                )
-            )
+            pages = 2 + sum(h.page_budget(edition.large_print) for h in library.handouts)
+            jobs.append(Job("booklet", BOOKLET_ID, edition, lang, key, notes_page=pages % 2 == 1))
     return jobs
 
 
@@ -109,6 +70,7 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     html: bool = False,
+    lang: str = DEFAULT_LANG,
 ) -> list[Built]:
     """Make every selected output; with out=None (`check`) render in memory and write nothing.
 
@@ -116,12 +78,12 @@ def build(
     when one fails, so a run reports every problem; what rendered is written and listed in the
     manifest before the failures are raised.
     """
-    handouts, _ = load_project(project, clinic)
-    selected = select(handouts, only)
+    library = load_library(project, clinic, lang)
+    selected = select(library.handouts, only)
     base = cache.base_fingerprint(project, clinic)
-    planned = plan(handouts, selected, editions, base, booklet=not only)
+    planned = plan(library, selected, editions, base, booklet=not only)
     if out is not None:
-        remove_stale_temporaries(out, editions)
+        remove_stale_temporaries(out, {str(Path(job.path).parent) for job in planned})
     record = cache.load(out) if out is not None and not force else {}
     built: dict[str, Built] = {}
     for job in planned:
@@ -131,11 +93,12 @@ def build(
             and entry.get("key") == job.key
             and cache.file_matches(out / job.path, entry["sha256"])
         ):
-            built[job.path] = Built(_describe(job, entry["sha256"], entry), reused=True)
+            output = _output(library, job, entry["pages"], entry["bytes"], entry["sha256"])
+            built[job.path] = Built(output, reused=True)
             if progress:
                 progress(built[job.path])
     todo = [job for job in planned if job.path not in built]
-    problems = _render(project, clinic, todo, out, jobs or default_jobs(), built, progress)
+    problems = _render(library, todo, out, jobs or default_jobs(), built, progress)
     ordered = [built[job.path] for job in planned if job.path in built]
     if out is not None and ordered:
         update_manifest(out, [b.output for b in ordered])
@@ -159,36 +122,29 @@ def build(
     return ordered
 
 
-def _render(project, clinic, todo, out, processes, built, progress) -> list[Problem]:
+def _render(library: Library, todo, out, processes, built, progress) -> list[Problem]:
     """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were."""
     problems: list[Problem] = []
     failed: set[str] = set()
-    booklets: list[Result] = []
+    booklets: list[Rendered] = []
 
-    def emit(result: Result) -> None:
+    def emit(result: Rendered) -> None:
         job = result.job
         if out is not None:
             write_atomic(out / job.path, result.data)
-        output = describe(
-            job.path,
-            result.data,
-            id=job.id,
-            edition=job.edition.name,
-            kind=job.kind,
-            audience=job.audience,
-            pages=result.pages,
-        )
-        built[job.path] = Built(output, result.seconds)
+        item = describe(result.data, result.pages)
+        output = _output(library, job, item.pages, item.bytes, item.sha256)
+        built[job.path] = Built(output, result.seconds, grade=result.grade)
         if progress:
             progress(built[job.path])
 
     if not todo:
         return problems
-    for result in run_jobs(project, clinic, todo, processes):
+    for result in run_jobs(library.project, library.clinic, todo, processes):
         if result.problems:
             problems.extend(result.problems)
             failed.add(result.job.edition.name)
-        elif result.job.variant == "booklet":
+        elif result.job.document == "booklet":
             booklets.append(result)
         else:
             emit(result)
@@ -199,14 +155,12 @@ def _render(project, clinic, todo, out, processes, built, progress) -> list[Prob
     return list(dict.fromkeys(sorted(problems, key=lambda p: p.source)))
 
 
-def _describe(job: Job, sha256: str, entry: dict) -> Output:
-    return Output(
-        job.id,
-        job.edition.name,
-        job.kind,
-        job.audience,
-        job.path,
-        entry["pages"],
-        entry["bytes"],
-        sha256,
-    )
+def _output(library: Library, job: Job, pages: int, size: int, sha256: str) -> Output:
+    """The manifest entry: kind is handout, letter, fillable or booklet (design.md section 3)."""
+    if job.document == "booklet":
+        kind, audience = "booklet", "all"
+    else:
+        handout = library.by_id(job.id)
+        kind = "fillable" if job.document == "fillable" else handout.kind
+        audience = handout.audience
+    return Output(job.id, job.edition.name, kind, audience, job.path, pages, size, sha256, job.lang)

@@ -8,8 +8,10 @@ from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
-from .config import Clinic, Project
+from .config import Clinic
 from .content import Handout
+from .output import write_atomic
+from .project import Project
 
 CACHE_FILE = ".build-cache.json"
 # Anything whose version can change the bytes of a PDF.
@@ -47,8 +49,8 @@ def handout_fingerprint(handout: Handout) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def job_key(base: str, parts: list[str], edition: str, variant: str) -> str:
-    digest = hashlib.sha256(f"{base}|{edition}|{variant}|".encode())
+def job_key(base: str, parts: list[str], edition: str, variant: str, lang: str) -> str:
+    digest = hashlib.sha256(f"{base}|{lang}|{edition}|{variant}|".encode())
     for part in parts:
         digest.update(part.encode())
     return digest.hexdigest()
@@ -72,7 +74,5 @@ def file_matches(path: Path, sha256: str) -> bool:
 
 
 def save(out: Path, entries: dict[str, dict]) -> None:
-    from .output import write_atomic
-
     text = json.dumps(dict(sorted(entries.items())), indent=1) + "\n"
     write_atomic(out / CACHE_FILE, text.encode())

@@ -1,8 +1,7 @@
-"""Project layout, region data (crisis lines, employment law) and the clinic config file."""
+"""Region data (crisis lines, employment law) and the clinic config file."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -11,7 +10,8 @@ from typing import Any
 
 from .content import parse_date
 from .editions import PAPERS
-from .errors import ContentError, InputError, Problem, toml_problem
+from .errors import ContentError, InputError, Problem, did_you_mean, toml_problem
+from .project import Project
 
 REGIONS = ("us", "ca", "uk", "au")
 DEFAULT_REGION = "us"
@@ -19,39 +19,6 @@ CLINIC_KEYS = ("name", "phone", "website", "address", "logo", "accent", "paper",
 LOGO_TYPES = (".png", ".svg")
 MIN_CONTRAST = 4.5
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project's content, templates and styles live."""
-
-    root: Path
-
-    @property
-    def handouts(self) -> Path:
-        return self.root / "handouts"
-
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def styles(self) -> Path:
-        return self.root / "styles"
-
-    @property
-    def regions(self) -> Path:
-        return self.handouts / "regions.toml"
-
-    @property
-    def default_clinic(self) -> Path:
-        return self.root / "clinic.toml"
-
-    def check_layout(self) -> None:
-        missing = [p for p in (self.handouts, self.templates, self.styles) if not p.is_dir()]
-        if missing:
-            names = ", ".join(p.name + "/" for p in missing)
-            raise InputError(Problem(str(self.root), f"not a handout project: missing {names}"))
 
 
 @dataclass(frozen=True)
@@ -97,15 +64,25 @@ def load_region(project: Project, region: str = DEFAULT_REGION) -> dict[str, Any
     return {"region": region, "reviewed": reviewed, "all": everywhere, **regions[region]}
 
 
-def find_clinic(project: Project, path: Path | None) -> Path | None:
-    """The clinic file to use: the one named, else clinic.toml in the project if present."""
+CLINIC_FILE = "clinic.toml"
+
+
+def find_clinic(path: Path | None, cwd: Path | None = None) -> Path | None:
+    """The clinic file to use: the one named, else clinic.toml in the current folder if present.
+
+    Never one inside the project: an installed package holds no clinic's file.
+    """
     if path is not None:
         return path
-    return project.default_clinic if project.default_clinic.is_file() else None
+    default = (cwd or Path.cwd()) / CLINIC_FILE
+    return default if default.is_file() else None
 
 
-def load_clinic(path: Path, shown: str) -> Clinic:
-    """Read and validate a clinic file; raise InputError listing every problem."""
+def load_clinic(path: Path, shown: str) -> Clinic | None:
+    """Read and validate a clinic file; raise InputError listing every problem.
+
+    An empty [clinic] table (every line still commented out, as `new` writes it) means no clinic.
+    """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -122,6 +99,8 @@ def load_clinic(path: Path, shown: str) -> Clinic:
     if not isinstance(table, dict):
         problems.append(Problem(shown, "needs a [clinic] table"))
         raise InputError(problems)
+    if not table and not problems:
+        return None
     values = _check_clinic(table, path.parent.resolve(), shown, problems)
     if problems:
         raise InputError(problems)
@@ -135,11 +114,7 @@ def _check_clinic(table: dict, folder: Path, shown: str, problems: list[Problem]
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in CLINIC_KEYS:
-            hint = difflib.get_close_matches(key, CLINIC_KEYS, n=1, cutoff=0.65)
-            known = (
-                f"did you mean '{hint[0]}'?" if hint else f"known keys: {', '.join(CLINIC_KEYS)}"
-            )
-            bad(key, f"unknown key; {known}")
+            bad(key, f"unknown key{did_you_mean(key, CLINIC_KEYS, 'known keys:')}")
         elif not isinstance(value, str):
             bad(key, f"must be text in quotes; got {value!r}")
         else:

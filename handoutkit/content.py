@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, did_you_mean
 from .kinds import KINDS
 
 AUDIENCES = ("patient", "supporter", "physician", "employer")
@@ -19,14 +18,8 @@ PARTIALS = "partials"
 # Shared wording (the red flags, the symptom list) lives once: a line `[[include:red-flags]]`
 # takes the text of partials/red-flags.md, so it is written, reviewed and translated once.
 INCLUDE = re.compile(r"^\[\[include:([a-z0-9-]+)\]\][ \t]*$", re.M)
-AUDIENCE_LABELS = {
-    "patient": "For you, the person tapering",
-    "supporter": "For family and friends",
-    "physician": "For physicians and prescribers",
-    "employer": "For employers and managers",
-}
 REQUIRED = ("id", "title", "audience", "kind", "reviewed", "sources")
-OPTIONAL = {"pages": 1, "large_print_pages": 2, "label": None}
+OPTIONAL = {"pages": 1, "large_print_pages": 2, "label": None, "max_grade": None}
 KNOWN = (*REQUIRED, *OPTIONAL)
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -58,11 +51,8 @@ class Handout:
     source: str
     pages: int = 1
     large_print_pages: int = 2
-    label: str | None = None
-
-    @property
-    def audience_label(self) -> str:
-        return self.label or AUDIENCE_LABELS[self.audience]
+    label: str | None = None  # overrides the audience line printed above the title
+    max_grade: float | None = None  # overrides the audience's reading-grade limit
 
     def page_budget(self, large_print: bool) -> int:
         return self.large_print_pages if large_print else self.pages
@@ -180,8 +170,7 @@ def _check_front_matter(
 
     for key in data:
         if key not in KNOWN:
-            hint = difflib.get_close_matches(str(key), KNOWN, n=1)
-            suffix = f"; did you mean '{hint[0]}'?" if hint else f"; known keys: {', '.join(KNOWN)}"
+            suffix = did_you_mean(key, KNOWN, "known keys:", cutoff=0.6)
             problems.append(
                 Problem(source, f"unknown front matter key '{key}'{suffix}", key_lines.get(key))
             )
@@ -201,6 +190,12 @@ def _check_front_matter(
         value = data.get(key, 1)
         if key in data and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             problem(key, f"must be a whole number of pages, 1 or more; got {value!r}")
+    if "max_grade" in data and (
+        isinstance(data["max_grade"], bool)
+        or not isinstance(data["max_grade"], int | float)
+        or not 1 <= data["max_grade"] <= 18
+    ):
+        problem("max_grade", f"must be a reading grade from 1 to 18; got {data['max_grade']!r}")
     if "reviewed" in data and parse_date(data["reviewed"]) is None:
         problem("reviewed", f"must be a real date written YYYY-MM-DD; got {data['reviewed']!r}")
     if "sources" in data:

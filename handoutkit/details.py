@@ -1,108 +1,117 @@
-"""A person's details file (TOML): the commented starter file, and validation of every field."""
+"""A person's details: validation of a mapping (any source) or a TOML file, and the starter file."""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, Problem, toml_problem
-from .letters import CHOICES
+from .errors import InputError, Problem, did_you_mean, toml_problem
+from .fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, SECTIONS, TEXT, Field
 
-TEXT, DATE, BOOL = "text", "date", "bool"
-SCHEMA: dict[str, dict[str, Any]] = {
-    "person": {"name": TEXT, "date_of_birth": DATE, "phone": TEXT, "email": TEXT, "address": TEXT},
-    "medication": {
-        "name": TEXT,
-        "dose": TEXT,
-        "since": TEXT,
-        "earlier_tapers": TEXT,
-        "symptoms": TEXT,
-    },
-    "physician": {"name": TEXT, "practice": TEXT},
-    "letter": {"date": DATE, "requests": ("all", *CHOICES["request"]), "note": TEXT},
-    "employer": {
-        "recipient": TEXT,
-        "organisation": TEXT,
-        "job_title": TEXT,
-        "limitations": CHOICES["limitation"],
-        "accommodations": CHOICES["accommodation"],
-        "other_accommodations": TEXT,
-        "start": DATE,
-        "review": DATE,
-        "disclose_condition": BOOL,
-    },
-}
-REQUIRED = {"person.name": None, "medication.name": "physician-letter"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-STARTER = '''\
-# My details, for the letters to my doctor and my employer.
-#
-# Fill in what you want on your letters, save this file, then run:
-#     python make_handouts.py letters --details {name}
-# Your letters are written to build/personal/. They hold your health information:
-# keep them private, and delete them when you no longer need them.
-#
-# Put text between the quote marks. Leave "" for anything you want to write by hand.
-# Dates are written year-month-day, like "2026-12-01".
 
-[person]
-name = "Jordan Lee"             # your full name (required)
-date_of_birth = "1980-04-02"    # year-month-day
-phone = ""
-email = ""
-address = ""                    # for more than one line, use three quote marks: """..."""
+def validate_details(
+    data: Mapping[str, Any], needs: Iterable[str], today: dt.date, source: str = ""
+) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Check every value against the field registry; return the clean values and every problem.
 
-[medication]
-name = "clonazepam"             # the medicine you take (needed for the doctor letter)
-dose = "1 mg twice a day"       # how much and how often
-since = "2019"                  # when you started
-earlier_tapers = ""             # any earlier attempts to lower the dose, and how they went
-symptoms = ""                   # symptoms you have had, for example after a missed dose
-
-[physician]
-name = ""                       # your doctor's name, for example "Dr Patel"
-practice = ""                   # their practice or clinic
-
-[letter]
-date = "{today}"             # the date on the letters
-requests = ["all"]              # "all", or pick some of the requests by name:
-    # {requests}
-note = ""                       # anything else you want your doctor to know
-
-[employer]
-recipient = ""                  # your manager or HR contact
-organisation = ""               # your employer's name
-job_title = ""
-limitations = ["fatigue", "concentration-memory"]
-    # pick from: {limitations}
-accommodations = ["flexible-hours", "remote-work"]
-    # pick from: {accommodations}
-other_accommodations = ""       # any other change that would help
-start = "2026-12-01"            # when the changes should start
-review = "2027-03-01"           # when to look at them again
-disclose_condition = false
-    # false: the sheet says "a medical condition" and never names your medicine
-'''
+    `needs` are the letters to be made: a field required only for another letter may be empty.
+    Each problem names its field (Problem.field), so a form can show it beside the right box.
+    """
+    needs = set(needs)
+    problems: list[Problem] = []
+    values: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
+    for section, table in data.items():
+        if section not in SECTIONS:
+            hint = did_you_mean(section, SECTIONS)
+            problems.append(Problem(source, f"[{section}]: unknown section{hint}"))
+            continue
+        if not isinstance(table, Mapping):
+            problems.append(Problem(source, f"must be a [{section}] table", field=section))
+            continue
+        for name, value in table.items():
+            key = f"{section}.{name}"
+            field = BY_KEY.get(key)
+            if field is None:
+                names = [f.name for f in FIELDS if f.section == section]
+                problems.append(
+                    Problem(source, f"unknown field{did_you_mean(name, names)}", field=key)
+                )
+                continue
+            checked = _value(field, value, source, problems)
+            if checked is not None:
+                values[section][name] = checked
+    _required(values, needs, source, problems)
+    if not problems:
+        _defaults(values, today)
+    return values, problems
 
 
-def starter_text(name: str, today: dt.date) -> str:
-    """The commented details file that `init-details` writes."""
-    return STARTER.format(
-        name=name,
-        today=today.isoformat(),
-        requests=", ".join(CHOICES["request"]),
-        limitations=", ".join(CHOICES["limitation"]),
-        accommodations=", ".join(CHOICES["accommodation"]),
-    )
+def _required(values, needs: set[str], source: str, problems: list[Problem]) -> None:
+    reported = {p.field for p in problems}
+    for field in FIELDS:
+        wanted = field.always_required or bool(needs & set(field.required_for))
+        if wanted and field.key not in reported and not values[field.section].get(field.name):
+            why = "" if field.always_required else f" for the {field.required_for[0]}"
+            problems.append(Problem(source, f"is required{why}", field=field.key))
 
 
-def load_details(path: Path, shown: str, needs: set[str], today: dt.date) -> dict[str, Any]:
+def _defaults(values: dict[str, dict[str, Any]], today: dt.date) -> None:
+    for field in FIELDS:
+        if field.default is None or field.type == BOOL:
+            continue
+        default = today.isoformat() if field.default == "today" else list(field.default)
+        values[field.section].setdefault(field.name, default)
+
+
+def _value(field: Field, value: Any, source: str, problems: list[Problem]) -> Any:
+    def bad(expected: str) -> None:
+        problems.append(Problem(source, f"must be {expected}; got {_show(value)}", field=field.key))
+
+    if field.type == TEXT:
+        if not isinstance(value, str):
+            return bad("text in quotes")
+        text = unicodedata.normalize("NFC", value.strip("\n"))
+        if len(text) > field.max_length:
+            message = f"is {len(text)} characters long; at most {field.max_length} fit"
+            problems.append(Problem(source, message, field=field.key))
+            return None
+        return text
+    if field.type == BOOL:
+        return value if isinstance(value, bool) else bad("true or false")
+    if field.type == DATE:
+        return _date(value, bad)
+    assert field.type == CHOICES
+    allowed = ("all", *field.choices) if field.all_choice else field.choices
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return bad(f'a list like ["{allowed[0]}"]')
+    for item in value:
+        if item not in allowed:
+            message = f"unknown choice '{item}'{did_you_mean(item, allowed)}"
+            problems.append(Problem(source, message, field=field.key))
+    return list(dict.fromkeys(value))
+
+
+def _date(value: Any, bad) -> str | None:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and value == "":
+        return None
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    return bad("a real date written YYYY-MM-DD")
+
+
+def load_details(path: Path, shown: str, needs: Iterable[str], today: dt.date) -> dict[str, Any]:
     """Read and validate a details file; raise InputError listing every problem."""
     try:
         raw = path.read_text(encoding="utf-8")
@@ -114,77 +123,49 @@ def load_details(path: Path, shown: str, needs: set[str], today: dt.date) -> dic
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(toml_problem(exc, shown)) from None
-    problems: list[Problem] = []
-    details = _check(data, shown, problems)
-    for key, needed_by in REQUIRED.items():
-        section, name = key.split(".")
-        reported = any(p.message.startswith(f"{key}:") for p in problems)
-        wanted = needed_by is None or needed_by in needs
-        if wanted and not reported and not details[section].get(name):
-            why = "" if needed_by is None else f" for the {needed_by}"
-            problems.append(Problem(shown, f"{key}: is required{why}"))
+    values, problems = validate_details(data, needs, today, shown)
     if problems:
         raise InputError(problems)
-    details["letter"].setdefault("date", today.isoformat())
-    details["letter"].setdefault("requests", ["all"])
-    return details
+    return values
 
 
-def _check(data: dict[str, Any], shown: str, problems: list[Problem]) -> dict[str, Any]:
-    details: dict[str, dict[str, Any]] = {section: {} for section in SCHEMA}
-    for section, values in data.items():
-        if section not in SCHEMA:
-            problems.append(Problem(shown, f"[{section}]: unknown section{_hint(section, SCHEMA)}"))
-            continue
-        if not isinstance(values, dict):
-            problems.append(Problem(shown, f"{section}: must be a [{section}] table"))
-            continue
-        for name, value in values.items():
-            key = f"{section}.{name}"
-            kind = SCHEMA[section].get(name)
-            if kind is None:
-                problems.append(
-                    Problem(shown, f"{key}: unknown field{_hint(name, SCHEMA[section])}")
-                )
-                continue
-            checked = _value(key, kind, value, shown, problems)
-            if checked is not None:
-                details[section][name] = checked
-    return details
+def starter_text(command: str, today: dt.date, strings: Mapping[str, Any]) -> str:
+    """The commented details file that `init-details` writes, made from the field registry."""
+    words = strings["starter"]
+    lines = [words["header"].strip("\n").format(command=command)]
+    for section in SECTIONS:
+        lines += ["", f"[{section}]"]
+        for field in (f for f in FIELDS if f.section == section):
+            lines += _starter_lines(field, today, strings)
+    return "\n".join(lines) + "\n"
 
 
-def _value(key: str, kind: Any, value: Any, shown: str, problems: list[Problem]) -> Any:
-    def bad(expected: str) -> None:
-        problems.append(Problem(shown, f"{key}: must be {expected}; got {_show(value)}"))
-
-    if kind == TEXT:
-        if not isinstance(value, str):
-            return bad("text in quotes")
-        return unicodedata.normalize("NFC", value.strip("\n"))
-    if kind == BOOL:
-        return value if isinstance(value, bool) else bad("true or false")
-    if kind == DATE:
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-            return value.isoformat()
-        if isinstance(value, str) and value == "":
-            return None
-        if isinstance(value, str) and ISO_DATE.match(value):
-            try:
-                return dt.date.fromisoformat(value).isoformat()
-            except ValueError:
-                pass
-        return bad("a real date written YYYY-MM-DD")
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        return bad(f'a list like ["{kind[0]}"]')
-    for item in value:
-        if item not in kind:
-            problems.append(Problem(shown, f"{key}: unknown choice '{item}'{_hint(item, kind)}"))
-    return list(dict.fromkeys(value))
+def _starter_lines(field: Field, today: dt.date, strings: Mapping[str, Any]) -> list[str]:
+    words = strings["starter"]
+    example = today.isoformat() if field.example == "today" else field.example
+    value = _toml_value(example)
+    notes = [strings["fields"][field.key]["help"]]
+    if field.always_required:
+        notes.append(words["required"])
+    elif field.required_for:
+        notes.append(words["needed_for"].format(letter=field.required_for[0]))
+    if field.multiline:
+        notes.append(words["multiline"])
+    lines = [f"{field.name} = {value}".ljust(32) + f"# {'; '.join(notes)}"]
+    if field.type == CHOICES:
+        key = "all_or_some" if field.all_choice else "choices"
+        lines.append("    # " + words[key].format(choices=", ".join(field.choices)))
+    if field.type == BOOL:
+        lines.append("    # " + words["disclose"])
+    return lines
 
 
-def _hint(word: str, known) -> str:
-    match = difflib.get_close_matches(word, list(known), n=1, cutoff=0.65)
-    return f"; did you mean '{match[0]}'?" if match else f"; expected one of {', '.join(known)}"
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    return f'"{value}"'
 
 
 def _show(value: Any) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -13,10 +15,12 @@ class Problem:
     source: str
     message: str
     line: int | None = None
+    field: str | None = None  # the details key (person.name) or setting it is about
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{where}: {what}"
 
 
 class HandoutError(Exception):
@@ -55,6 +59,15 @@ class InputError(HandoutError):
     """A file the user passed on the command line (details, clinic config) is invalid."""
 
     exit_code = 2
+
+
+def did_you_mean(
+    word: str, known: Iterable[str], fallback: str = "expected one of", cutoff: float = 0.65
+) -> str:
+    """'; did you mean 'x'?' for a near miss, else the list of what is allowed."""
+    known = list(known)
+    match = difflib.get_close_matches(str(word), known, n=1, cutoff=cutoff)
+    return f"; did you mean '{match[0]}'?" if match else f"; {fallback} {', '.join(known)}"
 
 
 def toml_problem(exc: Exception, source: str) -> Problem:

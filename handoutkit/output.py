@@ -14,6 +14,15 @@ MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
+class Written:
+    """A file's bytes described: its size and digest."""
+
+    pages: int
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Output:
     """One file the build wrote, as the manifest lists it."""
 
@@ -25,6 +34,7 @@ class Output:
     pages: int
     bytes: int
     sha256: str
+    lang: str = "en"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -44,20 +54,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def remove_stale_temporaries(out: Path, editions) -> None:
+def remove_stale_temporaries(out: Path, folders) -> None:
     """Temporary files left by a build that was killed mid-write; never a finished output."""
-    for folder in [out, *(out / e.name for e in editions)]:
+    for folder in [out, *(out / name for name in sorted(folders))]:
         for stale in folder.glob(".*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
 
 
-def describe(
-    relative: str, data: bytes, *, id: str, edition: str, kind: str, audience: str, pages: int
-) -> Output:
-    """The manifest entry for a file's bytes, written or not."""
-    digest = hashlib.sha256(data).hexdigest()
-    return Output(id, edition, kind, audience, relative, pages, len(data), digest)
+def describe(data: bytes, pages: int) -> Written:
+    """The size and digest of a file's bytes, written or not."""
+    return Written(pages, len(data), hashlib.sha256(data).hexdigest())
 
 
 def update_manifest(out: Path, outputs: list[Output]) -> Path:

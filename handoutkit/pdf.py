@@ -14,17 +14,20 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .config import Clinic, Project
+from .config import Clinic
 from .editions import Edition
 from .errors import BuildError, PageBudgetError, Problem
-from .fonts import FONT_ROOT, font_face_css
+from .fonts import FONT_ROOT
+from .language import Language
+from .project import Project
+from .stylesheets import Stylesheet, stack
 
 PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """A finished PDF and what we learned laying it out."""
+class Pdf:
+    """A finished PDF and its page count."""
 
     data: bytes
     pages: int
@@ -89,29 +92,25 @@ class PdfRenderer:
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
 
     def __post_init__(self) -> None:
-        allowed = [self.project.handouts, self.project.templates, self.project.styles]
+        allowed = self.project.folders()
         if self.clinic and self.clinic.folder:
             allowed.append(self.clinic.folder)  # The logo lives beside the clinic file.
         self.fetcher = ProjectFetcher([*allowed, FONT_ROOT])
-        self._stylesheets: dict[str, list[CSS]] = {}
+        self._stylesheets: dict[tuple[str, str], list[CSS]] = {}
         self._base_url = self.project.root.resolve().as_uri() + "/"
 
-    def stylesheets(self, edition: Edition) -> list[CSS]:
-        if edition.name not in self._stylesheets:
-            sheets = [CSS(string=font_face_css(), font_config=self.font_config)]
-            for name in edition.stylesheets:
-                sheets.append(self._css(self.project.styles / name))
-            if self.clinic and self.clinic.accent:
-                # The clinic's colour is the one style that comes from outside styles/.
-                accent = f":root {{ --accent: {self.clinic.accent}; }}"
-                sheets.append(CSS(string=accent, font_config=self.font_config))
-            self._stylesheets[edition.name] = sheets
-        return self._stylesheets[edition.name]
+    def stylesheets(self, edition: Edition, language: Language) -> list[CSS]:
+        """Parsed once per edition and language, then reused for every page."""
+        key = (edition.name, language.code)
+        if key not in self._stylesheets:
+            sheets = stack(self.project, self.clinic, edition, language)
+            self._stylesheets[key] = [self._css(sheet) for sheet in sheets]
+        return self._stylesheets[key]
 
-    def _css(self, path: Path) -> CSS:
+    def _css(self, sheet: Stylesheet) -> CSS:
         return CSS(
-            string=path.read_text(encoding="utf-8"),
-            base_url=path.resolve().as_uri(),
+            string=sheet.text,
+            base_url=sheet.path.resolve().as_uri() if sheet.path else None,
             url_fetcher=self.fetcher,
             font_config=self.font_config,
         )
@@ -120,10 +119,11 @@ class PdfRenderer:
         self,
         html: str,
         edition: Edition,
+        language: Language,
         source: str,
         budget: int | None = None,
         forms: bool = False,
-    ) -> Rendered:
+    ) -> Pdf:
         """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
 
         With forms=True, <input> and <textarea> become AcroForm fields a reader can fill in.
@@ -133,7 +133,9 @@ class PdfRenderer:
             # Form fields are decided at layout time, so the options go to render() too.
             options = {"pdf_variant": PDF_VARIANT, "pdf_forms": forms}
             document = HTML(string=html, base_url=self._base_url, url_fetcher=self.fetcher).render(
-                stylesheets=self.stylesheets(edition), font_config=self.font_config, **options
+                stylesheets=self.stylesheets(edition, language),
+                font_config=self.font_config,
+                **options,
             )
             pages = len(document.pages)
             if budget is not None and pages > budget:
@@ -148,7 +150,7 @@ class PdfRenderer:
             problems = [Problem(source, f"WeasyPrint: {m}") for m in dict.fromkeys(warnings)]
         if problems:
             raise BuildError(problems)
-        return Rendered(data, pages)
+        return Pdf(data, pages)
 
 
 def _line_count(page) -> int:

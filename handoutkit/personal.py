@@ -1,22 +1,56 @@
-"""Personal letters: a details file in, filled one-page letters out, nothing kept elsewhere."""
+"""Personal letters: details in, filled letters out as bytes; the caller decides where they go."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from .build import load_project, select
-from .config import Clinic, Project
-from .content import Handout
+from .config import Clinic
 from .details import load_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
+from .fields import field_for, lookup
 from .kinds import KINDS
-from .letters import FIELDS, PLACEHOLDER, lookup
+from .library import select
 from .output import write_atomic
+from .placeholders import PLACEHOLDER
+from .project import Project
+from .renderer import Job, Renderer
 
 CHARACTERS_PER_LINE = 85
+
+
+def render_letters(
+    renderer: Renderer,
+    values: Mapping[str, Any],
+    edition: Edition,
+    only: Sequence[str] | None = None,
+    source: str = "details",
+) -> list[tuple[str, bytes]]:
+    """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
+
+    Raises InputError naming the field to shorten when a letter does not fit its budget.
+    """
+    letters = select(_letters(renderer), only, what="letter")
+    rendered: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    for letter in letters:
+        job = Job("personal", letter.id, edition, renderer.library.language.code, values=values)
+        try:
+            result = renderer.pdf(job)
+        except PageBudgetError as exc:
+            problems.append(_too_long(letter, values, exc, source))
+            continue
+        rendered.append((f"{letter.id}.pdf", result.data))
+    if problems:
+        raise InputError(problems)
+    return rendered
+
+
+def _letters(renderer: Renderer):
+    return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
 
 
 def build_letters(
@@ -32,42 +66,29 @@ def build_letters(
 
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
-    handouts, pages = load_project(project, clinic)
-    letters = select([h for h in handouts if KINDS[h.kind].fields], only, what="letter")
+    renderer = Renderer(project, clinic)
+    letters = select(_letters(renderer), only, what="letter")
     shown = _shown(details_file)
-    details = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
-    from .pdf import PdfRenderer  # WeasyPrint is imported only once there is work for it.
-
-    pdf = PdfRenderer(project, clinic)
-    rendered: list[tuple[Path, bytes]] = []
-    problems: list[Problem] = []
-    for letter in letters:
-        html = pages.sheet(pages.page(letter, "personal", details), edition)
-        try:
-            budget = letter.page_budget(edition.large_print)
-            result = pdf.render(html, edition, letter.source, budget=budget)
-        except PageBudgetError as exc:
-            problems.append(_too_long(letter, details, exc, shown))
-            continue
-        rendered.append((out / f"{letter.id}.pdf", result.data))
-    if problems:
-        raise InputError(problems)
-    for path, data in rendered:
-        write_atomic(path, data)
-    return [path for path, _ in rendered]
+    values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
+    rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
+    for name, data in rendered:
+        write_atomic(out / name, data)
+    return [out / name for name, _ in rendered]
 
 
-def _too_long(letter: Handout, details: dict, exc: PageBudgetError, shown: str) -> Problem:
+def _too_long(letter, values: Mapping[str, Any], exc: PageBudgetError, shown: str) -> Problem:
     """Name the field to shorten: the longest free text this letter prints."""
-    used = [FIELDS[name] for name, _, _ in PLACEHOLDER.findall(letter.body) if name in FIELDS]
-    candidates = [f for f in used if f.multiline and f.key] or [f for f in used if f.key]
-    longest = max(candidates, key=lambda f: len(str(lookup(details, f.key) or "")))
+    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
+    texts = [f for f in used if f.type == "text"]
+    candidates = [f for f in texts if f.multiline] or texts
+    longest = max(candidates, key=lambda f: len(str(lookup(values, f.key) or "")))
     lines = max(exc.spilled_lines, 1)
     return Problem(
         shown,
-        f"{longest.key}: too long for the {letter.id} to fit on {_pages(exc.budget)}; "
+        f"too long for the {letter.id} to fit on {_pages(exc.budget)}; "
         "shorten it by about "
         f"{lines} line{'s' if lines != 1 else ''} (about {lines * CHARACTERS_PER_LINE} characters)",
+        field=longest.key,
     )
 
 

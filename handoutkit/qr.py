@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -30,18 +31,18 @@ def svg(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def image(url: str) -> Markup:
-    """An <img> of the code, with alt text naming the address it opens."""
+def image(url: str, alt: str) -> Markup:
+    """An <img> of the code; its alt text (in the sheet's language) names the address."""
     data = base64.b64encode(svg(url)).decode("ascii")
-    tag = '<img class="qr" src="data:image/svg+xml;base64,{}" alt="QR code for {}">'
-    return Markup(tag).format(data, url)
+    tag = '<img class="qr" src="data:image/svg+xml;base64,{}" alt="{}">'
+    return Markup(tag).format(data, alt)
 
 
 def address(url: str) -> Markup:
     return Markup('<a class="address" href="{}">{}</a>').format(url, display(url))
 
 
-def add_codes(html: str) -> str:
+def add_codes(html: str, alt: Callable[[str], str]) -> str:
     """Give every list item with a web link a QR code, and print the link as its address."""
 
     def item(match: re.Match) -> str:
@@ -50,7 +51,7 @@ def add_codes(html: str) -> str:
         if not links:
             return match.group(0)
         inner = LINK.sub(lambda m: str(address(m.group(1))), inner)
-        codes = "".join(str(image(url)) for url in links)
+        codes = "".join(str(image(url, alt(url))) for url in links)
         return f'<li class="resource">{codes}{inner}</li>'
 
     return LIST_ITEM.sub(item, html)

@@ -54,3 +54,16 @@ def grade_level(text: str, blocks: Iterable[str] = ()) -> float:
         return 0.0
     total = sum(syllables(w) for w in words)
     return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59
+
+
+def grade_of_blocks(blocks: Iterable[str]) -> float:
+    """Flesch-Kincaid grade of texts that each stand alone (a heading, a cell, a paragraph)."""
+    sentences: list[str] = []
+    for block in blocks:
+        block = URL.sub(" ", block)
+        sentences += [s for s in SENTENCE_END.split(block) if WORD.search(s)]
+    words = [w for s in sentences for w in WORD.findall(s)]
+    if not words:
+        return 0.0
+    total = sum(syllables(w) for w in words)
+    return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59

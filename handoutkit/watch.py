@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Built, Progress, build
-from .config import Clinic, Project, find_clinic, load_clinic
+from .config import Clinic, find_clinic, load_clinic
 from .editions import Edition
 from .errors import HandoutError
+from .project import Project
 
 
 @dataclass
@@ -34,7 +35,7 @@ def watch(
     """Run until stop is set (or Ctrl-C); a failed round is reported and watching goes on."""
     from watchfiles import watch as changes
 
-    clinic_file = find_clinic(project, clinic_file)
+    clinic_file = find_clinic(clinic_file)
     paths = [project.handouts, project.templates, project.styles]
     if clinic_file:
         paths.append(clinic_file)

@@ -28,6 +28,7 @@ def sheet_text(
     id: str = "sample-sheet",
     title: str = "A sample sheet",
     body: str = "## What this is\n\nA short sheet used by the tests.\n",
+    action: str = '\n<div class="action" markdown>\nCall us.\n</div>\n',
     **front: object,
 ) -> str:
     fields = {
@@ -40,7 +41,8 @@ def sheet_text(
     }
     lines = [f"{key}: {value}" for key, value in fields.items()]
     lines += ["sources:", "  - Test source (2025)"]
-    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
+    # Every handout needs its one action box (quality.py); tests that are about it pass action="".
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body) + action
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_duplicate_id_error_line(mini_project: Path, capsys):
 
 
 def test_overflowing_sheet_fails_and_names_the_spill(mini_project: Path, capsys):
-    long_body = "## Too much\n\n" + "\n\n".join(f"Paragraph {i} of text." for i in range(30))
+    long_body = "## Too much\n\n" + "\n\n".join(f"Line {i} of the text." for i in range(30))
     (mini_project / "handouts" / "02-second-sheet.md").write_text(
         sheet_text("second-sheet", body=long_body)
     )
@@ -129,7 +129,13 @@ def test_check_writes_nothing(mini_project: Path, capsys):
     before = sorted(p for p in mini_project.rglob("*"))
     code, stdout, stderr = run(capsys, "check", "--project", str(mini_project))
     assert (code, stderr) == (0, "")
-    assert stdout.startswith("ok: 2 sheets and the booklet fit their page budgets in letter, ")
+    assert stdout.splitlines()[:4] == [
+        "sheet         reading grade",
+        "------------  -------------",
+        "first-sheet   1.4",
+        "second-sheet  1.5",
+    ]
+    assert "\nok: 2 sheets and the booklet fit their page budgets in letter, " in stdout
     assert sorted(p for p in mini_project.rglob("*")) == before
 
 
@@ -139,5 +145,36 @@ def test_help_explains_the_commands(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     text = capsys.readouterr().out
-    for word in ("build", "list", "check", "--paper a4", "--only"):
+    for word in ("build", "list", "check", "--paper a4", "letters", "new", "init-details"):
         assert word in text
+    # Each command is listed once, with its one-line help.
+    assert text.count("  check ") == 1
+
+
+def test_check_fails_a_sheet_above_its_reading_grade(mini_project: Path, capsys):
+    hard = (
+        "## Pharmacology\n\nBenzodiazepine discontinuation necessitates individualised "
+        "pharmacological consideration, particularly regarding physiological dependence.\n"
+    )
+    (mini_project / "handouts" / "02-second-sheet.md").write_text(
+        sheet_text("second-sheet", body=hard)
+    )
+    code, _, stderr = run(capsys, "check", "--project", str(mini_project), "--paper", "a4")
+    assert code == 1
+    assert stderr == (
+        "error: handouts/02-second-sheet.md: reading grade 24.8 is above the limit of 6 for "
+        "patient sheets; use shorter sentences and everyday words (or set max_grade)\n"
+    )
+
+
+def test_a_mistyped_command_gets_a_suggestion(capsys):
+    assert main(["biuld"]) == 2
+    assert capsys.readouterr().err == "error: unknown command 'biuld'; did you mean 'build'?\n"
+
+
+def test_version(capsys):
+    try:
+        main(["--version"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    assert capsys.readouterr().out.startswith("handouts ")

@@ -28,7 +28,7 @@ def test_a_valid_sheet_parses_with_defaults():
     assert handout.reviewed == dt.date(2026, 11, 1)
     assert handout.pages == 1
     assert handout.sources == ("Test source (2025)",)
-    assert handout.audience_label == "For you, the person tapering"
+    assert handout.label is None and handout.max_grade is None
 
 
 def test_unknown_key_suggests_the_right_one():

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from handoutkit import InputError
-from handoutkit.details import load_details, starter_text
+from handoutkit.details import load_details, starter_text, validate_details
+from handoutkit.fields import FIELDS
+from handoutkit.language import load_language
+
+from .conftest import ROOT
 
 TODAY = dt.date(2026, 11, 26)
 BOTH = {"physician-letter", "employer-accommodation"}
@@ -28,7 +32,8 @@ def errors(tmp_path: Path, text: str, needs=BOTH) -> list[str]:
 
 
 def test_the_starter_file_is_valid_and_explains_itself(tmp_path: Path):
-    text = starter_text("my-details.toml", TODAY)
+    strings = load_language(ROOT / "templates" / "strings").strings
+    text = starter_text("handouts letters --details my-details.toml", TODAY, strings)
     details = load(tmp_path, text)
     assert details["person"]["name"] == "Jordan Lee"
     assert details["letter"]["date"] == "2026-11-26"
@@ -101,3 +106,28 @@ def test_text_is_normalised_to_nfc(tmp_path: Path):
 def test_toml_dates_are_accepted(tmp_path: Path):
     text = '[person]\nname = "A"\n[employer]\nstart = 2026-12-01\n'
     assert load(tmp_path, text, {"employer-accommodation"})["employer"]["start"] == "2026-12-01"
+
+
+def test_validate_details_takes_any_mapping_and_names_each_field():
+    _, problems = validate_details(
+        {"person": {"name": "Ana Pérez"}, "employer": {"accommodations": ["breaks", "nap"]}},
+        {"employer-accommodation"},
+        TODAY,
+    )
+    assert [(p.field, p.message) for p in problems] == [
+        ("employer.accommodations", "unknown choice 'nap'; expected one of flexible-hours, "
+         "remote-work, breaks, quiet-space, written-instructions, reduced-workload, "
+         "appointments-leave"),
+    ]  # fmt: skip
+    good, none = validate_details({"person": {"name": "Ana"}}, {"employer-accommodation"}, TODAY)
+    assert none == []
+    assert good["person"] == {"name": "Ana"}
+    assert good["letter"] == {"date": "2026-11-26", "requests": ["all"]}
+
+
+def test_every_field_has_words_in_the_strings_file():
+    strings = load_language(ROOT / "templates" / "strings").strings
+    assert set(strings["fields"]) == {f.key for f in FIELDS}
+    assert all(
+        strings["fields"][f.key]["label"] and strings["fields"][f.key]["help"] for f in FIELDS
+    )

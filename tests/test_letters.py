@@ -11,7 +11,9 @@ import page as page_validation
 import pytest
 from pypdf import PdfReader
 
-from handoutkit.letters import CHOICES, PLACEHOLDER, fill
+from handoutkit.fields import choice_groups
+from handoutkit.language import load_language
+from handoutkit.placeholders import PLACEHOLDER, fill
 from make_handouts import main
 
 from .conftest import ROOT
@@ -19,6 +21,9 @@ from .conftest import ROOT
 DATA = Path(__file__).parent / "data"
 FULL = DATA / "details-full.toml"
 MEDICINES = ("benzodiazepine", "clonazepam", "alprazolam", "lorazepam", "diazepam")
+
+CHOICES = {group: field.choices for group, field in choice_groups().items()}
+STRINGS = load_language(ROOT / "templates" / "strings").strings
 
 
 def text_of(path: Path) -> str:
@@ -209,11 +214,12 @@ def test_toml_syntax_error(tmp_path: Path, capsys):
 
 def test_long_free_text_names_the_field(tmp_path: Path, capsys):
     details = tmp_path / "d.toml"
-    long_note = "I need to explain a lot about my history. " * 40
+    long_note = "I need to explain a lot about my history. " * 13
+    long_symptoms = "Shaking hands and ringing ears most days. " * 27
     details.write_text(
-        FULL.read_text(encoding="utf-8").replace(
-            'note = "Please read {{ 7*7 }} and {% raw %} as typed."', f'note = "{long_note}"'
-        ),
+        FULL.read_text(encoding="utf-8")
+        .replace('note = "Please read {{ 7*7 }} and {% raw %} as typed."', f'note = "{long_note}"')
+        .replace('symptoms = """Insomnia and tinnitus.', f'symptoms = """{long_symptoms}'),
         encoding="utf-8",
     )
     out = tmp_path / "out"
@@ -221,10 +227,26 @@ def test_long_free_text_names_the_field(tmp_path: Path, capsys):
     assert code == 2
     (line,) = stderr.splitlines()
     assert line.startswith(
-        f"error: {details.as_posix()}: letter.note: too long for the physician-letter to fit on "
-        "one page; shorten it by about "
+        f"error: {details.as_posix()}: medication.symptoms: too long for the physician-letter to "
+        "fit on one page; shorten it by about "
     )
     assert not out.exists(), "nothing is written when one letter fails"
+
+
+def test_a_value_over_its_limit_is_refused_with_the_limit(tmp_path: Path, capsys):
+    details = tmp_path / "d.toml"
+    long_note = "x" * 601
+    details.write_text(
+        FULL.read_text(encoding="utf-8").replace(
+            'note = "Please read {{ 7*7 }} and {% raw %} as typed."', f'note = "{long_note}"'
+        ),
+        encoding="utf-8",
+    )
+    code, _, stderr = run(capsys, "letters", "--details", details, "--out", tmp_path / "out")
+    assert (code, stderr) == (
+        2,
+        f"error: {details.as_posix()}: letter.note: is 601 characters long; at most 600 fit\n",
+    )
 
 
 def test_only_with_an_unknown_letter(tmp_path: Path, capsys):
@@ -332,7 +354,10 @@ def test_every_choice_appears_once_in_its_letter():
 
 def test_fill_escapes_values():
     html = fill(
-        "<p>[[patient_name|Name]]</p>", "personal", {"person": {"name": "<script>x</script>"}}
+        "<p>[[patient_name|Name]]</p>",
+        "personal",
+        {"person": {"name": "<script>x</script>"}},
+        STRINGS,
     )
     assert "<script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html

@@ -10,7 +10,7 @@ from pathlib import Path
 import segno
 from pypdf import PdfReader
 
-from handoutkit import Edition, Project, load_project
+from handoutkit import Edition, Job, Project, Renderer
 from handoutkit.qr import add_codes, display
 
 from .conftest import ROOT
@@ -24,9 +24,9 @@ CARD = re.compile(
 
 
 def resources_html() -> str:
-    handouts, pages = load_project(Project(ROOT))
-    sheet = next(h for h in handouts if h.kind == "resources")
-    return pages.sheet(pages.page(sheet), Edition("letter"))
+    renderer = Renderer(Project(ROOT))
+    sheet = next(h for h in renderer.library.handouts if h.kind == "resources")
+    return renderer.html(Job("sheet", sheet.id, Edition("letter")))
 
 
 def fresh_code(url: str) -> bytes:
@@ -81,7 +81,7 @@ def test_codes_in_the_pdf_have_alt_text_naming_the_address(real_build: Path):
 
 def test_add_codes_leaves_items_without_links_alone():
     html = '<ul><li>No link here</li><li>See <a href="https://example.org/">here</a></li></ul>'
-    out = add_codes(html)
+    out = add_codes(html, lambda url: f"QR code for {url}")
     assert "<li>No link here</li>" in out
     assert 'alt="QR code for https://example.org/"' in out
     assert '<a class="address" href="https://example.org/">example.org</a>' in out

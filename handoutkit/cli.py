@@ -1,0 +1,420 @@
+"""Command line: parses arguments, calls the library, prints and exits; nothing else prints."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .build import Built, build
+from .config import Clinic, find_clinic, load_clinic
+from .editions import PAPERS, Edition
+from .errors import HandoutError, InputError, Problem, did_you_mean
+from .language import load_language
+from .library import load_library
+from .project import CONTENT_FOLDERS, Project, find_project
+
+PROG = "handouts"
+EXAMPLE_CLINIC = "clinic.example.toml"
+
+DESCRIPTION = """\
+Printable handouts about benzodiazepine tapering and withdrawal: one PDF per sheet and a
+booklet with all of them, from the Markdown files in handouts/. With no command, builds."""
+
+EPILOG = """\
+examples:
+  handouts                                    build the US Letter edition into build/letter/
+  handouts build --paper a4 --large-print     the large-print A4 edition, into build/a4-large/
+  handouts check                              validate every sheet and print its reading grade
+  handouts init-details my-details.toml       a details file to fill in for your own letters
+  handouts letters --details my-details.toml  your letters, into build/personal/
+  handouts new my-clinic                      start your clinic's own copy of the sheets
+
+`python make_handouts.py ...` and `python -m handoutkit ...` take the same commands."""
+
+
+def version_text() -> str:
+    try:
+        return f"{PROG} {version('handoutkit')}"
+    except PackageNotFoundError:  # Run from a checkout that was never installed.
+        return f"{PROG} (not installed)"
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main_parser.add_argument("--version", action="version", version=version_text())
+    commands = main_parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--clinic",
+        type=Path,
+        metavar="FILE",
+        help="clinic file: name, phone, logo, colour, paper, region "
+        "(default: clinic.toml in the current folder, if there is one)",
+    )
+    common.add_argument(
+        "--project",
+        type=Path,
+        metavar="DIR",
+        help="folder with handouts/, templates/ and styles/ (default: the current folder "
+        "when it has handouts/, else the sheets that come with the program)",
+    )
+    edition = argparse.ArgumentParser(add_help=False)
+    edition.add_argument(
+        "--paper", choices=PAPERS, help="letter (US) or a4; default: the clinic's, else letter"
+    )
+    edition.add_argument(
+        "--large-print", action="store_true", help="18 pt text, into <paper>-large/"
+    )
+
+    def command(name, help, description, example, parents=(common,)):
+        return commands.add_parser(
+            name,
+            parents=list(parents),
+            help=help,
+            description=description,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    build_cmd = command(
+        "build",
+        "render every sheet and the booklet (the default)",
+        "Render every sheet to build/<edition>/<id>.pdf, plus booklet.pdf and the letters' "
+        "fillable twins, and list them in build/manifest.json. Unchanged outputs are reused.",
+        "handouts build --paper a4 --only for-physicians",
+        (common, edition),
+    )
+    build_cmd.add_argument(
+        "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
+    )
+    build_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: build/ here)"
+    )
+    build_cmd.add_argument(
+        "--jobs", type=_positive, metavar="N", help="render in N processes (default: per CPU)"
+    )
+    build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
+    build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
+    build_cmd.set_defaults(run=cmd_build)
+
+    command(
+        "list", "list the sheets", "Show every sheet: id, audience, title, page budget.",
+        "handouts list",
+    ).set_defaults(run=cmd_list)  # fmt: skip
+    check_cmd = command(
+        "check",
+        "validate and render everything in memory; write nothing",
+        "Validate every sheet, render every edition in memory, check page budgets and each "
+        "sheet's reading grade against its audience's limit. Writes nothing.",
+        "handouts check --paper a4",
+    )
+    check_cmd.add_argument(
+        "--paper", choices=PAPERS, action="append", help="only this paper (default: both)"
+    )
+    check_cmd.set_defaults(run=cmd_check)
+    watch_cmd = command(
+        "watch",
+        "rebuild on every save (Ctrl-C stops)",
+        "Build, then rebuild what changed each time a sheet, template, style or the clinic "
+        "file is saved.",
+        "handouts watch --paper a4",
+        (common, edition),
+    )
+    watch_cmd.add_argument("--out", type=Path, metavar="DIR", help="default: build/ here")
+    watch_cmd.set_defaults(run=cmd_watch)
+    _letter_commands(command, common, edition)
+    new_cmd = command(
+        "new",
+        "start a clinic's own project",
+        "Copy the sheets, templates and styles into a new folder, with a clinic.toml to fill "
+        "in. Nothing that exists is overwritten.",
+        "handouts new my-clinic && cd my-clinic && handouts build",
+    )
+    new_cmd.add_argument("folder", type=Path, metavar="DIR", help="a new or empty folder")
+    new_cmd.set_defaults(run=cmd_new)
+    return main_parser
+
+
+def _letter_commands(command, common, edition) -> None:
+    init_cmd = command(
+        "init-details",
+        "write a details file to fill in, for your letters",
+        "Write a commented details file for your personal letters. An existing file is "
+        "never overwritten.",
+        "handouts init-details my-details.toml",
+    )
+    init_cmd.add_argument("file", type=Path, metavar="FILE", help="the file to create")
+    init_cmd.set_defaults(run=cmd_init_details)
+    letters_cmd = command(
+        "letters",
+        "make your letters from a details file",
+        "Fill the physician letter and the employer request with your details. The PDFs hold "
+        "your health information: they are written only to --out (default build/personal/).",
+        "handouts letters --details my-details.toml --paper a4",
+        (common, edition),
+    )
+    letters_cmd.add_argument(
+        "--details", type=Path, required=True, metavar="FILE", help="your details file"
+    )
+    letters_cmd.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: build/personal/)"
+    )
+    letters_cmd.add_argument(
+        "--only", nargs="+", action="extend", metavar="ID", help="just this letter"
+    )
+    letters_cmd.set_defaults(run=cmd_letters)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more; got {text!r}")
+    return int(text)
+
+
+def _commands(main_parser: argparse.ArgumentParser) -> list[str]:
+    action = next(a for a in main_parser._actions if isinstance(a, argparse._SubParsersAction))
+    return list(action.choices)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    main_parser = parser()
+    names = _commands(main_parser)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "build")
+    elif argv[0] not in names and not argv[0].startswith("-"):
+        hint = did_you_mean(argv[0], names, "commands:", cutoff=0.5)
+        print(f"error: unknown command '{argv[0]}'{hint}", file=sys.stderr)
+        return 2
+    args = main_parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except HandoutError as exc:
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(
+            "interrupted: files already written are complete; nothing is half-written",
+            file=sys.stderr,
+        )
+        return 130
+
+
+def _project(args: argparse.Namespace) -> Project:
+    return find_project(args.project)
+
+
+def _clinic(args: argparse.Namespace) -> Clinic | None:
+    found = find_clinic(args.clinic)
+    return load_clinic(found, _shown(found)) if found else None
+
+
+def _edition(args: argparse.Namespace, clinic: Clinic | None) -> Edition:
+    paper = args.paper or (clinic.paper if clinic and clinic.paper else "letter")
+    return Edition(paper, args.large_print)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = load_library(_project(args))
+    rows = [("id", "audience", "title", "pages")]
+    rows += [(h.id, h.audience, h.title, str(h.pages)) for h in library.handouts]
+    print(_table(rows))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    clinic = _clinic(args)
+    papers = args.paper or list(PAPERS)
+    editions = [Edition(paper, large) for paper in papers for large in (False, True)]
+    built = build(_project(args), editions, out=None, clinic=clinic)
+    grades = {b.output.id: b.grade for b in built if b.grade is not None}
+    print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
+    print(
+        f"\nok: {_count(sheets, 'sheet')} and the booklet fit their page budgets in "
+        f"{', '.join(e.name for e in editions)}; nothing written"
+    )
+    return 0
+
+
+def cmd_init_details(args: argparse.Namespace) -> int:
+    from .details import starter_text
+
+    path: Path = args.file
+    strings = load_language(_project(args).strings).strings
+    command = f"{self_command()} letters --details {_shown(path)}"
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(starter_text(command, dt.date.today(), strings))
+    except FileExistsError:
+        problem = Problem(_shown(path), "already exists; not overwritten (pick another name)")
+        raise InputError(problem) from None
+    except OSError as exc:
+        raise InputError(Problem(_shown(path), f"cannot be written: {exc.strerror}")) from None
+    print(f"wrote {_shown(path)}: fill it in, then run")
+    print(f"    {command}")
+    return 0
+
+
+def self_command() -> str:
+    """How the person ran this program, so the next command printed is one that works."""
+    script = Path(sys.argv[0])
+    if script.name == PROG:
+        return PROG
+    python = _shown(Path(sys.executable))
+    if script.name == "__main__.py":
+        return f"{python} -m handoutkit"
+    return f"{python} {_shown(script)}" if script.suffix == ".py" else PROG
+
+
+def cmd_letters(args: argparse.Namespace) -> int:
+    from .personal import build_letters
+
+    clinic = _clinic(args)
+    out = (args.out or Path("build") / "personal").resolve()
+    edition = _edition(args, clinic)
+    written = build_letters(
+        _project(args), args.details, out, edition, only=args.only, clinic=clinic
+    )
+    for path in written:
+        print(f"wrote {_shown(path)}")
+    print("These letters hold your health information: print them, then keep them private.")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import Round, watch
+
+    clinic = _clinic(args)
+    out = (args.out or Path("build")).resolve()
+    edition = _edition(args, clinic)
+
+    def report(round_: Round) -> None:
+        if round_.changed:
+            print(f"changed: {', '.join(round_.changed)}")
+        for line in round_.errors:
+            print(f"error: {line}", file=sys.stderr, flush=True)
+        rendered = sum(1 for b in round_.built if not b.reused)
+        if not round_.errors:
+            print(
+                f"ok: {rendered} rendered, {len(round_.built) - rendered} unchanged; "
+                "watching for changes (Ctrl-C stops)",
+                flush=True,
+            )
+
+    try:
+        watch(_project(args), [edition], out, args.clinic, report, progress=_progress(out))
+    except KeyboardInterrupt:
+        print("stopped watching")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    clinic = _clinic(args)
+    out = (args.out or Path("build")).resolve()
+    edition = _edition(args, clinic)
+    started = time.perf_counter()
+    built = build(
+        _project(args),
+        [edition],
+        out,
+        only=args.only,
+        progress=_progress(out),
+        clinic=clinic,
+        jobs=args.jobs,
+        force=args.force,
+        html=args.html,
+    )
+    elapsed = time.perf_counter() - started
+    reused = sum(1 for b in built if b.reused)
+    print()
+    print(_summary(built))
+    print(
+        f"\n{_count(len(built), 'PDF')} in {_shown(out / edition.name)} in {elapsed:.1f} s: "
+        f"{len(built) - reused} rendered, {reused} unchanged and reused; "
+        f"list: {_shown(out / 'manifest.json')}"
+    )
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    source = _project(args)
+    folder: Path = args.folder
+    shown = _shown(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(Problem(shown, "already exists and is not empty; nothing was copied"))
+    for name in CONTENT_FOLDERS:
+        shutil.copytree(source.root / name, folder / name, ignore=_leftovers)
+    example = source.root / EXAMPLE_CLINIC
+    (folder / "clinic.toml").write_text(_blank_clinic(example), encoding="utf-8")
+    print(f"made {shown}/ with handouts/, templates/, styles/ and clinic.toml")
+    print(f"    cd {shown}   then fill in clinic.toml, and run: {self_command()} build")
+    return 0
+
+
+def _leftovers(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if n == "__pycache__" or n.endswith((".pyc", "~", ".swp"))]
+
+
+def _blank_clinic(example: Path) -> str:
+    """The example clinic file with every setting commented out: an empty [clinic] is none."""
+    lines = []
+    for line in example.read_text(encoding="utf-8").splitlines():
+        is_setting = line and not line.startswith(("#", "[", " ")) and "=" in line
+        lines.append(f"# {line}" if is_setting or line.startswith(("Bristol",)) else line)
+    return "\n".join(lines) + "\n"
+
+
+def _progress(out: Path):
+    def report(item: Built) -> None:
+        o = item.output
+        if item.reused:
+            return  # The summary lists what was reused; progress is for what takes time.
+        took = f"{_count(o.pages, 'page')}, {item.seconds:.2f} s"
+        print(f"  wrote {_shown(out / o.path)}  ({took})", flush=True)
+
+    return report
+
+
+def _summary(built: list[Built]) -> str:
+    rows = [("sheet", "pages", "size", "time")]
+    for item in built:
+        o = item.output
+        took = "reused" if item.reused else f"{item.seconds:.2f} s"
+        rows.append((Path(o.path).stem, str(o.pages), f"{o.bytes / 1024:.0f} KB", took))
+    return _table(rows, right={1, 2, 3})
+
+
+def _table(rows: list[tuple[str, ...]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

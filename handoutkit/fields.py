@@ -1,0 +1,141 @@
+"""The field registry: each detail a person can give, declared once for every use of it.
+
+The starter details file, validation, the letters' blanks and form fields (and the web form and
+CSV columns that come later) are all derived from FIELDS. Labels and help text are words, so
+they live in the strings file under [fields."<key>"], one per language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+TEXT, DATE, BOOL, CHOICES = "text", "date", "bool", "choices"
+PHYSICIAN_LETTER, EMPLOYER_LETTER = "physician-letter", "employer-accommodation"
+BOTH = (PHYSICIAN_LETTER, EMPLOYER_LETTER)
+
+REQUESTS = (
+    "dependence-not-addiction",
+    "no-abrupt-stop",
+    "shared-plan",
+    "gradual-pace",
+    "review-and-pause",
+    "small-dose-forms",
+    "no-added-sedatives",
+    "therapy-referral",
+    "contact-plan",
+    "protracted-symptoms",
+)
+LIMITATIONS = (
+    "fatigue",
+    "concentration-memory",
+    "light-sound-sensitivity",
+    "sleep",
+    "pain",
+    "anxiety-panic",
+)
+ACCOMMODATIONS = (
+    "flexible-hours",
+    "remote-work",
+    "breaks",
+    "quiet-space",
+    "written-instructions",
+    "reduced-workload",
+    "appointments-leave",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One detail: where it sits in a details file, its type, and which letters print it."""
+
+    key: str  # "section.name", as in the details file and the web form
+    type: str = TEXT
+    letters: tuple[str, ...] = ()  # the letters that print it
+    placeholder: str | None = None  # its [[name]] (or [[name:choice]]) in those letters
+    required_for: tuple[str, ...] = ()  # letters that cannot be made without it
+    always_required: bool = False
+    multiline: bool = False
+    max_length: int = 200
+    choices: tuple[str, ...] = ()  # for CHOICES fields
+    all_choice: bool = False  # "all" may stand for every choice
+    default: Any = None  # used when the file leaves it out ("today" for the letter date)
+    example: Any = ""  # the value in the starter file
+
+    @property
+    def section(self) -> str:
+        return self.key.split(".")[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".")[1]
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("person.name", letters=BOTH, placeholder="patient_name", always_required=True,
+          max_length=120, example="Jordan Lee"),
+    Field("person.date_of_birth", DATE, (PHYSICIAN_LETTER,), "date_of_birth",
+          example="1980-04-02"),
+    Field("person.phone", letters=(PHYSICIAN_LETTER,), placeholder="phone", max_length=40),
+    Field("person.email", letters=(PHYSICIAN_LETTER,), placeholder="email", max_length=120),
+    Field("person.address", max_length=300),
+    Field("medication.name", letters=BOTH, placeholder="medication",
+          required_for=(PHYSICIAN_LETTER,), max_length=80, example="clonazepam"),
+    Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80,
+          example="1 mg twice a day"),
+    Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40,
+          example="2019"),
+    Field("medication.earlier_tapers", letters=(PHYSICIAN_LETTER,),
+          placeholder="earlier_tapers", multiline=True, max_length=600),
+    Field("medication.symptoms", letters=(PHYSICIAN_LETTER,), placeholder="symptoms",
+          multiline=True, max_length=1200),
+    Field("physician.name", letters=(PHYSICIAN_LETTER,), placeholder="physician_name",
+          max_length=80),
+    Field("physician.practice", letters=(PHYSICIAN_LETTER,), placeholder="practice",
+          max_length=120),
+    Field("letter.date", DATE, BOTH, "letter_date", default="today", example="today"),
+    Field("letter.requests", CHOICES, (PHYSICIAN_LETTER,), "request", choices=REQUESTS,
+          all_choice=True, default=("all",), example=("all",)),
+    Field("letter.note", letters=(PHYSICIAN_LETTER,), placeholder="note", multiline=True,
+          max_length=600),
+    Field("employer.recipient", letters=(EMPLOYER_LETTER,), placeholder="recipient",
+          max_length=120),
+    Field("employer.organisation", letters=(EMPLOYER_LETTER,), placeholder="organisation",
+          max_length=120),
+    Field("employer.job_title", letters=(EMPLOYER_LETTER,), placeholder="job_title",
+          max_length=80),
+    Field("employer.limitations", CHOICES, (EMPLOYER_LETTER,), "limitation",
+          choices=LIMITATIONS, example=("fatigue", "concentration-memory")),
+    Field("employer.accommodations", CHOICES, (EMPLOYER_LETTER,), "accommodation",
+          choices=ACCOMMODATIONS, example=("flexible-hours", "remote-work")),
+    Field("employer.other_accommodations", letters=(EMPLOYER_LETTER,),
+          placeholder="other_accommodations", multiline=True, max_length=400),
+    Field("employer.start", DATE, (EMPLOYER_LETTER,), "start", example="2026-12-01"),
+    Field("employer.review", DATE, (EMPLOYER_LETTER,), "review", example="2027-03-01"),
+    Field("employer.disclose_condition", BOOL, (EMPLOYER_LETTER,), "condition",
+          default=False, example=False),
+)  # fmt: skip
+
+BY_KEY = {f.key: f for f in FIELDS}
+SECTIONS = tuple(dict.fromkeys(f.section for f in FIELDS))
+# Blanks a letter has that no details file fills: they are written by hand after printing.
+HAND_WRITTEN = ("reply_by", "signature")
+SIGNED_ON_PAPER = ("signature",)  # never a form field: a signature is written by hand
+BY_PLACEHOLDER = {f.placeholder: f for f in FIELDS if f.placeholder}
+
+
+def field_for(placeholder: str) -> Field | None:
+    """The field a letter's [[placeholder]] prints; None for blanks always written by hand."""
+    return BY_PLACEHOLDER.get(placeholder)
+
+
+def choice_groups() -> dict[str, Field]:
+    """Choice placeholders ([[request:gradual-pace]]) by group name."""
+    return {f.placeholder: f for f in FIELDS if f.type == CHOICES and f.placeholder}
+
+
+def lookup(values: dict[str, Any] | None, key: str | None) -> Any:
+    if values is None or key is None:
+        return None
+    section, name = key.split(".")
+    return values.get(section, {}).get(name)

@@ -1,0 +1,98 @@
+"""Language as an axis beside paper and type size: the strings file, dates and output paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, Problem, toml_problem
+
+DEFAULT_LANG = "en"
+LANGS = ("en",)
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language's printed words (from templates/strings/<code>.toml) and date style."""
+
+    code: str
+    strings: Mapping[str, Any] = field(hash=False, compare=False)
+
+    @property
+    def tag(self) -> str:
+        return self.strings["lang_tag"]
+
+    @property
+    def folder(self) -> str:
+        """Output folder prefix: English keeps build/<edition>/, others build/<code>/<edition>/."""
+        return "" if self.code == DEFAULT_LANG else f"{self.code}/"
+
+    def long_date(self, value: dt.date) -> str:
+        month = self.strings["months"][value.month - 1]
+        return self.strings["long_date"].format(day=value.day, month=month, year=value.year)
+
+    def text(self, key: str, **values: Any) -> str:
+        """A dotted key ('crisis.emergency') with its placeholders filled."""
+        node: Any = self.strings
+        for part in key.split("."):
+            node = node[part]
+        return node.format(**values) if values else node
+
+    @cached_property
+    def page_css(self) -> str:
+        """The words of the running footers; print.css places them, this says them."""
+        footer = self.strings["footer"]
+        booklet = self.strings["booklet"]
+        reviewed, page, of = (
+            _css_string(footer["running_reviewed"]),
+            _css_string(footer["page"]),
+            _css_string(footer["page_of"]),
+        )
+        return (
+            "@page {\n"
+            f'  @bottom-left {{ content: string(sheet-title) " \\00B7  {reviewed} " '
+            'string(reviewed) "\\A" string(clinic); }\n'
+            f'  @bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }}\n'
+            "}\n"
+            f'@page contents {{ @bottom-left {{ content: "{_css_string(booklet["contents"])}'
+            '\\A" string(clinic); } }\n'
+            f'@page notes {{ @bottom-left {{ content: "{_css_string(booklet["notes"])}'
+            '\\A" string(clinic); } }\n'
+        )
+
+
+def _css_string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def load_language(strings_folder: Path, code: str = DEFAULT_LANG) -> Language:
+    """Read strings/<code>.toml; every key the English file has must be there."""
+    path = strings_folder / f"{code}.toml"
+    shown = f"templates/strings/{path.name}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(Problem(shown, f"file is missing; it holds the {code} words")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(toml_problem(exc, shown)) from None
+    if code != DEFAULT_LANG:
+        english = tomllib.loads((strings_folder / f"{DEFAULT_LANG}.toml").read_text("utf-8"))
+        missing = sorted(set(_keys(english)) - set(_keys(data)))
+        if missing:
+            raise ContentError([Problem(shown, f"missing string '{key}'") for key in missing])
+    return Language(code, data)
+
+
+def _keys(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            keys += _keys(value, f"{prefix}{key}.")
+        else:
+            keys.append(f"{prefix}{key}")
+    return keys

@@ -1,0 +1,63 @@
+"""Everything checked before anything renders: sheets, region, language and clinic."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .config import DEFAULT_REGION, Clinic, load_region
+from .content import Handout, load_handouts
+from .errors import InputError, Problem, did_you_mean
+from .language import DEFAULT_LANG, Language, load_language
+from .project import Project
+
+
+@dataclass(frozen=True)
+class Library:
+    """One project's validated inputs for one language and region."""
+
+    project: Project
+    handouts: tuple[Handout, ...]
+    region: dict[str, Any]
+    language: Language
+    clinic: Clinic | None = None
+
+    def by_id(self, id: str) -> Handout:
+        return next(h for h in self.handouts if h.id == id)
+
+
+def load_library(
+    project: Project,
+    clinic: Clinic | None = None,
+    lang: str = DEFAULT_LANG,
+    region: str | None = None,
+) -> Library:
+    """Validate everything that can be validated without rendering; raise on any problem."""
+    project.check_layout()
+    handouts = load_handouts(project.handouts, project.root)
+    region_name = region or (clinic.region if clinic else DEFAULT_REGION)
+    return Library(
+        project,
+        tuple(handouts),
+        load_region(project, region_name),
+        load_language(project.strings, lang),
+        clinic,
+    )
+
+
+def select(
+    handouts: Sequence[Handout], only: Sequence[str] | None, what: str = "sheet"
+) -> list[Handout]:
+    """The handouts --only names, in file order; an unknown id is a usage error."""
+    if not only:
+        return list(handouts)
+    ids = [h.id for h in handouts]
+    problems = [
+        Problem("--only", f"no {what} with id '{wanted}'{did_you_mean(wanted, ids, 'known ids:')}")
+        for wanted in only
+        if wanted not in ids
+    ]
+    if problems:
+        raise InputError(problems)
+    return [h for h in handouts if h.id in only]

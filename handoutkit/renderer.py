@@ -1,0 +1,150 @@
+"""The one place a job becomes HTML and a PDF: sheets, fillable twins, booklets, personal letters.
+
+Build, --html previews, personal letters (and the web app and batches later) all go through
+Renderer; the process pool runs one per process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Clinic
+from .editions import Edition
+from .errors import BuildError, Problem
+from .language import DEFAULT_LANG
+from .library import Library, load_library
+from .project import Project
+from .quality import check_sheet
+from .render import SheetBody, Templates
+
+DOCUMENTS = ("sheet", "fillable", "booklet", "personal")
+BOOKLET_ID = "booklet"
+FILL_MODE = {"sheet": "blank", "fillable": "fillable", "personal": "personal"}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to make: which document, of which sheet, in which edition and language."""
+
+    document: str  # sheet | fillable | booklet | personal
+    id: str  # the sheet's id, or "booklet"
+    edition: Edition
+    lang: str = DEFAULT_LANG
+    key: str = ""  # fingerprint of everything it is made from (incremental builds)
+    # Booklets only: whether a notes page will be needed, guessed from the sheets' budgets.
+    notes_page: bool = False
+    # Personal letters only: the person's validated details. Never part of a key or a path.
+    values: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return f"{self.id}-fillable" if self.document == "fillable" else self.id
+
+    @property
+    def path(self) -> str:
+        """Where it goes under build/: <edition>/<name>.pdf, or <lang>/<edition>/ if not English."""
+        folder = "" if self.lang == DEFAULT_LANG else f"{self.lang}/"
+        return f"{folder}{self.edition.name}/{self.name}.pdf"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished PDF and what was learned making it."""
+
+    job: Job
+    data: bytes = b""
+    pages: int = 0
+    problems: tuple[Problem, ...] = ()
+    seconds: float = 0.0
+    grade: float | None = None  # sheets only: the reading grade of its own words
+
+
+class Renderer:
+    """Holds one project's validated inputs, templates and WeasyPrint set-up for one language."""
+
+    def __init__(
+        self,
+        project: Project,
+        clinic: Clinic | None = None,
+        lang: str = DEFAULT_LANG,
+        region: str | None = None,
+    ):
+        self.library: Library = load_library(project, clinic, lang, region)
+        self.templates = Templates(project, self.library.region, self.library.language, clinic)
+        self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
+        self._booklet_bodies: list[SheetBody] | None = None
+
+    def source(self, job: Job) -> str:
+        if job.document == "booklet":
+            return f"{BOOKLET_ID} ({job.edition.name})"
+        return self.library.by_id(job.id).source
+
+    def html(self, job: Job, notes_page: bool | None = None) -> str:
+        """The job's complete HTML page."""
+        if job.document == "booklet":
+            if self._booklet_bodies is None:  # Converted once, for every edition.
+                self._booklet_bodies = [self.templates.body(h) for h in self.library.handouts]
+            notes = job.notes_page if notes_page is None else notes_page
+            return self.templates.booklet(self._booklet_bodies, job.edition, notes)
+        return self.templates.sheet(self._body(job), job.edition)
+
+    def _body(self, job: Job) -> SheetBody:
+        handout = self.library.by_id(job.id)
+        return self.templates.body(handout, FILL_MODE[job.document], job.values)
+
+    def run(self, job: Job) -> Rendered:
+        """Render a job; problems come back in the result rather than raised, for the pool."""
+        try:
+            return self.pdf(job)
+        except BuildError as exc:
+            return Rendered(job, problems=tuple(exc.problems))
+
+    def pdf(self, job: Job) -> Rendered:
+        """Render a job; raise BuildError (PageBudgetError for a blown budget) on any problem."""
+        started = time.perf_counter()
+        data, pages, grade = self._render(job)
+        return Rendered(job, data, pages, seconds=time.perf_counter() - started, grade=grade)
+
+    @property
+    def pdfs(self):
+        if self._pdf is None:
+            from .pdf import PdfRenderer
+
+            self._pdf = PdfRenderer(self.library.project, self.library.clinic)
+        return self._pdf
+
+    def _render(self, job: Job) -> tuple[bytes, int, float | None]:
+        language = self.library.language
+        source = self.source(job)
+        if job.document == "booklet":
+            # Duplex printing needs an even count, padded with a notes page when it is odd.
+            # The guess is usually right, so the booklet is usually laid out only once.
+            out = self.pdfs.render(self.html(job), job.edition, language, source)
+            if out.pages % 2:
+                html = self.html(job, notes_page=not job.notes_page)
+                out = self.pdfs.render(html, job.edition, language, source)
+            return out.data, out.pages, None
+        handout = self.library.by_id(job.id)
+        body = self._body(job)
+        html = self.templates.sheet(body, job.edition)
+        report = check_sheet(handout, body.body_html, html) if job.document == "sheet" else None
+        try:
+            out = self.pdfs.render(
+                html,
+                job.edition,
+                language,
+                source,
+                budget=handout.page_budget(job.edition.large_print),
+                forms=job.document == "fillable",
+            )
+        except BuildError as exc:
+            if not (report and report.problems):
+                raise
+            # Report every problem with the sheet at once: its content and its layout.
+            raise BuildError([*report.problems, *exc.problems]) from None
+        if report and report.problems:
+            raise BuildError(list(report.problems))
+        return out.data, out.pages, report.grade if report else None

@@ -1,0 +1,36 @@
+"""The stylesheet stack of one output, in cascade order: fonts, edition, words, clinic colour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Clinic
+from .editions import Edition
+from .fonts import font_face_css
+from .language import Language
+from .project import Project
+
+
+@dataclass(frozen=True)
+class Stylesheet:
+    """CSS text and the file it came from (None when made here), so URLs resolve against it."""
+
+    name: str
+    text: str
+    path: Path | None = None
+
+
+def stack(
+    project: Project, clinic: Clinic | None, edition: Edition, language: Language
+) -> list[Stylesheet]:
+    """The one place the stack is decided; the PDF and the --html preview both use it."""
+    sheets = [Stylesheet("fonts", font_face_css())]
+    for name in edition.stylesheets:
+        path = project.styles / name
+        sheets.append(Stylesheet(name, path.read_text(encoding="utf-8"), path))
+    sheets.append(Stylesheet(f"words-{language.code}", language.page_css))
+    if clinic and clinic.accent:
+        # The clinic's colour is the one style that comes from outside styles/.
+        sheets.append(Stylesheet("clinic", f":root {{ --accent: {clinic.accent}; }}"))
+    return sheets
