@@ -3,7 +3,7 @@
 # otherwise prints the exact command to run and fails.
 set -eu
 
-APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-cjk"
+APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk"
 
 if [ "$(uname -s)" = "Darwin" ]; then
     if command -v brew >/dev/null 2>&1 && brew list pango >/dev/null 2>&1; then
@@ -20,9 +20,12 @@ has_lib "libpango-1.0.so.0" || missing="$missing libpango-1.0-0"
 has_lib "libpangoft2-1.0.so.0" || missing="$missing libpangoft2-1.0-0"
 # Without harfbuzz-subset WeasyPrint falls back to fontTools: ~10x slower font subsetting.
 has_lib "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
-# Fallback fonts for names Atkinson Hyperlegible cannot set: DejaVu (Vietnamese, Arabic, Greek,
-# Cyrillic) and Noto Sans CJK (Chinese, Japanese, Korean).
+# Fallback fonts for names Atkinson Hyperlegible cannot set (the font-family stack in
+# styles/print.css names each one): Noto Sans for Vietnamese, Greek and Cyrillic and one Noto font
+# per script from Armenian to Ethiopic (fonts-noto-core, ~42 MB), Noto Sans CJK for Chinese,
+# Japanese and Korean (~91 MB), DejaVu Sans last for symbols. One file stands for each package.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
+[ -e /usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf ] || missing="$missing fonts-noto-core"
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$missing fonts-noto-cjk"
 
 [ -z "$missing" ] && exit 0
