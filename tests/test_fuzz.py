@@ -66,11 +66,10 @@ def test_any_details_file_gives_letters_or_clean_errors(tmp_path_factory, capsys
     code = main(["letters", "--details", str(details), "--out", str(out)])
     err = capsys.readouterr().err
     if code == 0:
-        assert err == ""
-        assert sorted(p.name for p in out.iterdir()) == [
-            "employer-accommodation.pdf",
-            "physician-letter.pdf",
-        ]
+        # A letter whose own section is empty is skipped; long answers only warn.
+        assert all(line.startswith("warning: ") for line in err.splitlines())
+        written = sorted(p.name for p in out.iterdir())
+        assert written and set(written) <= {"employer-accommodation.pdf", "physician-letter.pdf"}
     else:
         assert_clean_failure(code, err)
         assert not out.exists()
