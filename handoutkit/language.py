@@ -36,6 +36,13 @@ class Language:
         month = self.strings["months"][value.month - 1]
         return self.strings["long_date"].format(day=value.day, month=month, year=value.year)
 
+    def letter_date(self, value: dt.date, region: str) -> str:
+        """A date in a letter, as the letter's region writes dates ("November 20, 2026" in us)."""
+        styles = self.strings["letter_date"]
+        month = self.strings["months"][value.month - 1]
+        style = styles.get(region, styles["default"])
+        return style.format(day=value.day, month=month, year=value.year)
+
     def text(self, key: str, **values: Any) -> str:
         """A dotted key ('crisis.emergency') with its placeholders filled."""
         node: Any = self.strings

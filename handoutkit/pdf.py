@@ -19,6 +19,7 @@ from .editions import Edition
 from .errors import BuildError, PageBudgetError, Problem
 from .fonts import FONT_ROOT
 from .language import Language
+from .layout import Answer, Layout, PageLayout
 from .project import Project
 from .stylesheets import Stylesheet, stack
 
@@ -27,10 +28,11 @@ PDF_VARIANT = "pdf/ua-1"
 
 @dataclass(frozen=True)
 class Pdf:
-    """A finished PDF and its page count."""
+    """A finished PDF and its page count; with measure=True, what each page holds."""
 
     data: bytes
     pages: int
+    layout: Layout | None = None
 
 
 class RefusedURL(Exception):
@@ -123,10 +125,13 @@ class PdfRenderer:
         source: str,
         budget: int | None = None,
         forms: bool = False,
+        measure: bool = False,
     ) -> Pdf:
         """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
 
         With forms=True, <input> and <textarea> become AcroForm fields a reader can fill in.
+        With measure=True, the result (or the PageBudgetError) carries the measured layout of
+        the answers ([data-field] values) on each page.
         """
         self.fetcher.refused.clear()
         with _weasyprint_warnings() as warnings:
@@ -138,10 +143,11 @@ class PdfRenderer:
                 **options,
             )
             pages = len(document.pages)
+            layout = measure_layout(document) if measure else None
             if budget is not None and pages > budget:
                 lines = sum(_line_count(page) for page in document.pages[budget:])
-                raise PageBudgetError(source, pages, budget, lines)
-            data = document.write_pdf(**options)
+                raise PageBudgetError(source, pages, budget, lines, layout)
+            data = document.write_pdf(finisher=_shown_as_drawn if forms else None, **options)
         problems = [
             Problem(source, f"refused to load '{url}' (outside the project)")
             for url in dict.fromkeys(self.fetcher.refused)
@@ -150,7 +156,61 @@ class PdfRenderer:
             problems = [Problem(source, f"WeasyPrint: {m}") for m in dict.fromkeys(warnings)]
         if problems:
             raise BuildError(problems)
-        return Pdf(data, pages)
+        return Pdf(data, pages, layout)
+
+
+def _shown_as_drawn(document, pdf) -> None:
+    """Readers show each form field as WeasyPrint drew it, rather than redrawing it.
+
+    WeasyPrint asks readers to redraw every field (NeedAppearances), but gives tick boxes no
+    font to redraw with, so Poppler-based readers show a box ticked by default as empty. Every
+    field here starts as drawn (boxes ticked or not, text fields empty); readers draw what is
+    typed or ticked later themselves.
+    """
+    pdf.catalog["AcroForm"]["NeedAppearances"] = "false"
+
+
+def measure_layout(document) -> Layout:
+    """Each page's answers (text inside an element with data-field) and the height it uses."""
+    layout = Layout()
+    for page in document.pages:
+        box = page._page_box
+        measured = PageLayout()
+        top, bottom = box.content_box_y(), box.content_box_y()
+        for line in _lines(box):
+            bottom = max(bottom, line.position_y + line.height)
+            found: dict[str, int] = {}
+            for text in _texts(line):
+                element = text.element
+                key = element.get("data-field") if element is not None else None
+                if key:
+                    found[key] = found.get(key, 0) + len(text.text)
+            for key, characters in found.items():
+                answer = measured.answers.setdefault(key, Answer())
+                answer.lines += 1
+                answer.characters += characters
+                answer.height += line.height
+        measured.used = bottom - top
+        layout.pages.append(measured)
+    return layout
+
+
+def _lines(box) -> Iterator[boxes.LineBox]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.MarginBox):
+            continue
+        if isinstance(child, boxes.LineBox):
+            yield child
+        else:
+            yield from _lines(child)
+
+
+def _texts(box) -> Iterator[boxes.TextBox]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox):
+            yield child
+        else:
+            yield from _texts(child)
 
 
 def _line_count(page) -> int:

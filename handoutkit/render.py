@@ -14,6 +14,7 @@ from . import placeholders, qr
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
+from .fields import lookup
 from .kinds import KINDS
 from .language import Language
 from .markup import to_html
@@ -30,6 +31,8 @@ class SheetBody:
     handout: Handout
     body_html: str
     mode: str = "blank"
+    # Personal letters: the line at the top of every page after the first, when answers run on.
+    continued: str = ""
 
 
 class Templates:
@@ -71,11 +74,22 @@ class Templates:
         html = to_html(handout.body, handout.id)
         html = REGION_TEXT.sub(lambda m: str(escape(self.region[m.group(1)])), html)
         kind = KINDS[handout.kind]
+        continued = ""
         if kind.fields:
-            html = placeholders.fill(html, mode, details, self.language.strings)
+            region = self.region["region"]
+            html = placeholders.fill(
+                html,
+                mode,
+                details,
+                self.language.strings,
+                lambda day: self.language.letter_date(day, region),
+            )
+            if mode == "personal":
+                name = lookup(details, "person.name") or ""
+                continued = self.language.text("letters.continued", title=handout.title, name=name)
         if kind.qr_codes:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
-        return SheetBody(handout, html, mode)
+        return SheetBody(handout, html, mode, continued)
 
     def sheet(self, body: SheetBody, edition: Edition) -> str:
         return self.env.get_template("handout.html").render(page=body, edition=edition.name)
