@@ -4,22 +4,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import Clinic
-from .details import load_details
+from .content import Handout
+from .details import letters_wanted, read_details, validate_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
-from .fields import field_for, lookup
+from .fields import LETTER_SECTIONS, TEXT, field_for, lookup
 from .kinds import KINDS
-from .library import select
+from .language import DEFAULT_LANG
+from .layout import Layout
+from .library import load_library, select
 from .output import write_atomic
 from .placeholders import PLACEHOLDER
 from .project import Project
 from .renderer import Job, Renderer
+from .settings import Settings, resolve
 
-CHARACTERS_PER_LINE = 85
+PRIVATE = 0o600  # a personal letter is readable by its owner only
+PRIVATE_FOLDER = 0o700
+
+
+class RenderedLetters(list):
+    """Rendered letters as (file name, PDF bytes), in order, and what the person should know.
+
+    `warnings` are Problems (each naming its field) for letters that ran past their own page
+    budget onto continuation pages; `pages` is each file's page count.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[Problem] = []
+        self.pages: dict[str, int] = {}
+
+
+def personal_name(id: str, edition: Edition, lang: str = DEFAULT_LANG) -> str:
+    """A personal output's file name: <id>[-large][-<lang>].pdf."""
+    large = "-large" if edition.large_print else ""
+    language = "" if lang == DEFAULT_LANG else f"-{lang}"
+    return f"{id}{large}{language}.pdf"
 
 
 def render_letters(
@@ -28,68 +54,186 @@ def render_letters(
     edition: Edition,
     only: Sequence[str] | None = None,
     source: str = "details",
-) -> list[tuple[str, bytes]]:
+    lines: Mapping[str, int] | None = None,
+) -> RenderedLetters:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
-    Raises InputError naming the field to shorten when a letter does not fit its budget.
+    A letter whose answers run past its own budget continues on further pages, with a warning
+    naming the answer; past the most its kind allows (kinds.py), InputError names it.
     """
-    letters = select(_letters(renderer), only, what="letter")
-    rendered: list[tuple[str, bytes]] = []
+    lang = renderer.library.language.code
+    rendered = RenderedLetters()
     problems: list[Problem] = []
-    for letter in letters:
-        job = Job("personal", letter.id, edition, renderer.library.language.code, values=values)
+    for letter in select(_letters(renderer), only, what="letter"):
+        job = Job("personal", letter.id, edition, lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
-            problems.append(_too_long(letter, values, exc, source))
+            problems.append(_too_long(letter, values, exc, source, lines or {}))
             continue
-        rendered.append((f"{letter.id}.pdf", result.data))
+        name = personal_name(letter.id, edition, lang)
+        rendered.append((name, result.data))
+        rendered.pages[name] = result.pages
+        budget = letter.page_budget(edition.large_print)
+        if result.pages > budget and result.layout is not None:
+            rendered.warnings.append(
+                _runs_on(letter, values, result.layout, result.pages, budget, source, lines or {})
+            )
     if problems:
         raise InputError(problems)
     return rendered
 
 
-def _letters(renderer: Renderer):
+def _letters(renderer: Renderer) -> list[Handout]:
     return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
+
+
+@dataclass
+class Made:
+    """What `letters` did: the files written, letters left out (and why), and warnings."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
 
 
 def build_letters(
     project: Project,
     details_file: Path,
     out: Path,
-    edition: Edition,
+    *,
+    paper: str | None = None,
+    large_print: bool = False,
+    region: str | None = None,
     only: Sequence[str] | None = None,
     today: dt.date | None = None,
     clinic: Clinic | None = None,
-) -> list[Path]:
-    """Render every requested letter in memory; write them only once all of them fit.
+) -> Made:
+    """Render every letter the details ask for in memory; write them only once all of them fit.
 
+    `paper` and `region` are the command line's choices, which outrank the details file's
+    [settings] and the clinic file (settings.py). A letter whose own section is empty is left
+    out, unless --only asked for it. Letters are written readable by their owner only, with
+    the how-to sheet for them (`using-your-letters`, when the project has it) beside them.
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
-    renderer = Renderer(project, clinic)
-    letters = select(_letters(renderer), only, what="letter")
     shown = _shown(details_file)
-    values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
-    rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
-    for name, data in rendered:
-        write_atomic(out / name, data)
-    return [out / name for name, _ in rendered]
-
-
-def _too_long(letter, values: Mapping[str, Any], exc: PageBudgetError, shown: str) -> Problem:
-    """Name the field to shorten: the longest free text this letter prints."""
-    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
-    texts = [f for f in used if f.type == "text"]
-    candidates = [f for f in texts if f.multiline] or texts
-    longest = max(candidates, key=lambda f: len(str(lookup(values, f.key) or "")))
-    lines = max(exc.spilled_lines, 1)
-    return Problem(
-        shown,
-        f"too long for the {letter.id} to fit on {_pages(exc.budget)}; "
-        "shorten it by about "
-        f"{lines} line{'s' if lines != 1 else ''} (about {lines * CHARACTERS_PER_LINE} characters)",
-        field=longest.key,
+    data, found = read_details(details_file, shown)
+    letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
+    candidates = [h.id for h in select(letters, only, what="letter")]
+    wanted, empty = letters_wanted(data, candidates)
+    made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
+    if (only and empty) or not wanted:
+        raise InputError([_nothing_to_make(id, shown, found.lines) for id in empty])
+    values, problems = validate_details(
+        data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
     )
+    if problems:
+        raise InputError(problems)
+    made.settings = resolve(region, paper, values, clinic)
+    edition = Edition(made.settings.paper, large_print)
+    renderer = Renderer(project, clinic, made.settings.lang, made.settings.region)
+    rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
+    beside = _beside_letters(renderer, edition)
+    out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    for name, pdf in rendered:
+        write_atomic(out / name, pdf, PRIVATE)
+        made.written.append(out / name)
+    for name, pdf in beside:
+        write_atomic(out / name, pdf)
+        made.written.append(out / name)
+    made.warnings = rendered.warnings
+    return made
+
+
+def _beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
+    """The sheets printed beside personal letters, in their region; none if the project has none."""
+    lang = renderer.library.language.code
+    sheets = [h for h in renderer.library.handouts if KINDS[h.kind].beside_letters]
+    return [
+        (personal_name(h.id, edition, lang), renderer.pdf(Job("sheet", h.id, edition, lang)).data)
+        for h in sheets
+    ]
+
+
+def _own_sections(letter: str) -> str:
+    return " and ".join(f"[{section}]" for section in LETTER_SECTIONS.get(letter, ()))
+
+
+def _skipped(letter: str, shown: str, lines: Mapping[str, int]) -> Problem:
+    sections = LETTER_SECTIONS.get(letter, ())
+    line = next((lines[s] for s in sections if s in lines), None)
+    verb = "is" if len(sections) == 1 else "are"
+    message = f"{_own_sections(letter)} {verb} empty, so no {letter} was made"
+    return Problem(shown, message, line)
+
+
+def _nothing_to_make(letter: str, shown: str, lines: Mapping[str, int]) -> Problem:
+    skipped = _skipped(letter, shown, lines)
+    message = skipped.message.replace(" was made", " can be made")
+    return Problem(shown, f"{message}: fill in {_own_sections(letter)} for it", skipped.line)
+
+
+def _runs_on(
+    letter: Handout,
+    values: Mapping[str, Any],
+    layout: Layout,
+    pages: int,
+    budget: int,
+    source: str,
+    lines: Mapping[str, int],
+) -> Problem:
+    """A warning naming the answer that made a letter run onto its continuation pages."""
+    key = _cause(letter, layout, values)
+    where = f"page {budget + 1}" if pages == budget + 1 else f"{pages} pages"
+    message = (
+        f"is long, so the {letter.id} runs onto {where} (headed as its continuation); "
+        + _shorten(key, values, layout, budget)
+    )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _too_long(
+    letter: Handout,
+    values: Mapping[str, Any],
+    exc: PageBudgetError,
+    source: str,
+    lines: Mapping[str, int],
+) -> Problem:
+    """More pages than a letter may take at all: name the answer to shorten."""
+    key = _cause(letter, exc.layout, values)
+    message = (
+        f"is too long: the {letter.id} would take {exc.pages} pages, and "
+        f"{_pages(exc.budget)} is the most; " + _shorten(key, values, exc.layout, exc.budget)
+    )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _cause(letter: Handout, layout: Layout | None, values: Mapping[str, Any]) -> str | None:
+    """The answer taking the most lines, preferring long answers (multi-line fields)."""
+    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
+    texts = [f for f in used if f.type == TEXT and lookup(values, f.key)]
+    candidates = [f for f in texts if f.multiline] or texts
+    if not candidates:
+        return None
+    totals = layout.totals() if layout else {}
+
+    def size(f) -> tuple[int, int]:
+        answer = totals.get(f.key)
+        return (answer.lines if answer else 0, len(str(lookup(values, f.key))))
+
+    return max(candidates, key=size).key
+
+
+def _shorten(key: str | None, values: Mapping[str, Any], layout: Layout | None, budget: int) -> str:
+    goal = f"to keep it to {_pages(budget)}"
+    if key is None or layout is None:
+        return f"{goal}, shorten your answers"
+    characters = layout.shorten_by(key, budget)
+    if characters is None or characters >= len(str(lookup(values, key) or "")):
+        return f"{goal}, shorten this and your other answers"
+    return f"{goal}, shorten this by about {characters} characters"
 
 
 def _pages(count: int) -> str:

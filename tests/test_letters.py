@@ -2,33 +2,57 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+import stat
 import tomllib
 import unicodedata
 from pathlib import Path
 
 import page as page_validation
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
 
-from handoutkit.fields import choice_groups
+from handoutkit import Edition, Project
+from handoutkit.details import validate_details
+from handoutkit.fields import BY_KEY, REQUESTS, choice_groups
 from handoutkit.language import load_language
+from handoutkit.personal import render_letters
 from handoutkit.placeholders import PLACEHOLDER, fill
+from handoutkit.renderer import Renderer
 from make_handouts import main
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project, sheet_text
 
 DATA = Path(__file__).parent / "data"
 FULL = DATA / "details-full.toml"
 MEDICINES = ("benzodiazepine", "clonazepam", "alprazolam", "lorazepam", "diazepam")
+LETTERS = ["employer-accommodation.pdf", "physician-letter.pdf"]
+TODAY = dt.date(2026, 11, 26)
 
 CHOICES = {group: field.choices for group, field in choice_groups().items()}
 STRINGS = load_language(ROOT / "templates" / "strings").strings
+# A real paragraph, as a person would write it (sentences, not one repeated word).
+STORY = (
+    "After a missed dose I shake, my ears ring and I cannot sleep. The last cut made my "
+    "heart race for two weeks, so I went back up. I can work, but I am slow in the morning. "
+)
 
 
 def text_of(path: Path) -> str:
     raw = "\n".join(p.extract_text() for p in PdfReader(path).pages)
     return unicodedata.normalize("NFC", raw)
+
+
+def flat(text: str) -> str:
+    """Text with every space and line break taken out: a wrapped value still reads whole."""
+    return re.sub(r"\s+", "", text)
+
+
+def story(length: int) -> str:
+    return (STORY * (length // len(STORY) + 1))[: length - 1].rstrip() + "."
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -37,19 +61,28 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+def details_with(tmp_path: Path, *changes: tuple[str, str], name: str = "d.toml") -> Path:
+    text = FULL.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def personal(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("personal")
+    out = tmp_path_factory.mktemp("personal") / "personal"
     assert main(["letters", "--details", str(FULL), "--out", str(out)]) == 0
     return out
 
 
-def test_personal_letters_are_one_page_each(personal: Path):
-    assert sorted(p.name for p in personal.iterdir()) == [
-        "employer-accommodation.pdf",
-        "physician-letter.pdf",
-    ]
+def test_personal_letters_are_one_page_each_and_private(personal: Path):
+    assert sorted(p.name for p in personal.iterdir()) == LETTERS
+    assert stat.S_IMODE(personal.stat().st_mode) == 0o700
     for pdf in personal.iterdir():
+        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600, "readable by their owner only"
         assert len(PdfReader(pdf).pages) == 1
         assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
 
@@ -58,27 +91,24 @@ def test_every_value_prints_exactly_as_typed(personal: Path):
     details = tomllib.loads(FULL.read_text(encoding="utf-8"))
     physician = text_of(personal / "physician-letter.pdf")
     employer = text_of(personal / "employer-accommodation.pdf")
-    expected_in_physician = [
-        details["person"][k] for k in ("name", "date_of_birth", "phone", "email")
-    ] + [details["medication"][k] for k in ("name", "dose", "since", "earlier_tapers")]
+    expected_in_physician = [details["person"][k] for k in ("name", "phone", "email")]
+    expected_in_physician += [
+        details["medication"][k] for k in ("name", "dose", "since", "earlier_tapers")
+    ]
     expected_in_physician += details["medication"]["symptoms"].splitlines()
     expected_in_physician += [details["physician"]["name"], details["physician"]["practice"]]
-    expected_in_physician += [details["letter"]["note"], details["letter"]["date"]]
+    expected_in_physician += [details["letter"]["note"]]
+    # Dates in the region's style: the details file has none, so the default region, us.
+    expected_in_physician += ["June 30, 1979", "November 26, 2026"]
     for value in expected_in_physician:
         assert unicodedata.normalize("NFC", value) in physician, value
     employer_values = [
         details["employer"][k]
-        for k in (
-            "recipient",
-            "organisation",
-            "job_title",
-            "other_accommodations",
-            "start",
-            "review",
-        )
-    ] + [details["person"]["name"]]
+        for k in ("recipient", "organisation", "job_title", "other_accommodations")
+    ] + [details["person"]["name"], "December 1, 2026", "March 1, 2027"]
     for value in employer_values:
         assert unicodedata.normalize("NFC", value) in employer, value
+    assert "2026-11-26" not in physician
 
 
 def test_markup_in_values_stays_literal(personal: Path):
@@ -108,21 +138,9 @@ def test_undisclosed_employer_sheet_names_no_medicine(personal: Path):
 
 
 def test_disclosed_condition_names_the_medicine(tmp_path: Path, capsys):
-    details = tmp_path / "d.toml"
-    text = FULL.read_text(encoding="utf-8").replace(
-        "disclose_condition = false", "disclose_condition = true"
-    )
-    details.write_text(text, encoding="utf-8")
-    code, _, _ = run(
-        capsys,
-        "letters",
-        "--details",
-        details,
-        "--out",
-        tmp_path,
-        "--only",
-        "employer-accommodation",
-    )
+    details = details_with(tmp_path, ("disclose_condition = false", "disclose_condition = true"))
+    only = ("--only", "employer-accommodation")
+    code, _, _ = run(capsys, "letters", "--details", details, "--out", tmp_path, *only)
     assert code == 0
     assert "clonazepam" in text_of(tmp_path / "employer-accommodation.pdf")
 
@@ -135,15 +153,10 @@ def test_personal_sheet_lists_only_the_chosen_items(personal: Path):
     assert "Written instructions" not in text
 
 
-def test_chosen_requests_only(tmp_path: Path, capsys):
-    details = tmp_path / "d.toml"
-    text = FULL.read_text(encoding="utf-8").replace(
-        'requests = ["all"]', 'requests = ["no-abrupt-stop", "small-dose-forms"]'
-    )
-    details.write_text(text, encoding="utf-8")
-    code, _, _ = run(
-        capsys, "letters", "--details", details, "--out", tmp_path, "--only", "physician-letter"
-    )
+def test_requests_chosen_by_number_and_name(tmp_path: Path, capsys):
+    details = details_with(tmp_path, ('requests = ["all"]', 'requests = [2, "small-dose-forms"]'))
+    only = ("--only", "physician-letter")
+    code, _, _ = run(capsys, "letters", "--details", details, "--out", tmp_path, *only)
     assert code == 0
     letter = " ".join(text_of(tmp_path / "physician-letter.pdf").split())
     assert "even if a refill is late" in letter
@@ -151,16 +164,20 @@ def test_chosen_requests_only(tmp_path: Path, capsys):
     assert "It is not addiction" not in letter
 
 
+def test_the_letter_numbers_its_requests_as_the_details_file_does():
+    body = (ROOT / "handouts" / "06-physician-letter.md").read_text(encoding="utf-8")
+    numbered = re.findall(r"^(\d+)\. \[\[request:([a-z-]+)\]\]", body, re.M)
+    assert [(int(n), slug) for n, slug in numbered] == list(enumerate(REQUESTS, start=1))
+
+
 def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
     out = tmp_path / "personal"
-    code, stdout, _ = run(capsys, "letters", "--details", FULL, "--out", out)
-    assert code == 0
+    code, stdout, stderr = run(capsys, "letters", "--details", FULL, "--out", out)
+    assert (code, stderr) == (0, "")
     assert not (tmp_path / "manifest.json").exists()
-    assert sorted(p.name for p in out.iterdir()) == [
-        "employer-accommodation.pdf",
-        "physician-letter.pdf",
-    ]
+    assert sorted(p.name for p in out.iterdir()) == LETTERS
     assert "health information" in stdout
+    assert "(region us, paper letter)" in stdout
     # The name never reaches stdout or stderr either.
     assert "Zoë" not in stdout
 
@@ -170,82 +187,148 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
     [
         (
             ('"remote-work"', '"remote"'),
-            "error: {f}: employer.accommodations: unknown choice 'remote'; "
+            "error: {f}:32: employer.accommodations: unknown choice 'remote'; "
             "did you mean 'remote-work'?",
         ),
         (
             ('name = "clonazepam"', 'name = ""'),
-            "error: {f}: medication.name: is required for the physician-letter",
+            "error: {f}:11: medication.name: is required for the physician-letter: write it "
+            'between the quote marks: name = "clonazepam"',
         ),
         (
             ('start = "2026-12-01"', 'start = "12/01/2026"'),
-            "error: {f}: employer.start: must be a real date written YYYY-MM-DD; got '12/01/2026'",
+            "error: {f}:34: employer.start: dates are written year-month-day, not 12/01/2026: "
+            'start = "2026-12-01" or start = "2026-01-12"',
         ),
         (
-            ("disclose_condition = false", 'disclose_condition = "no"'),
-            "error: {f}: employer.disclose_condition: must be true or false; got 'no'",
+            ("disclose_condition = false", "disclose_condition = no"),
+            "error: {f}:36: employer.disclose_condition: write true or false (small letters, no "
+            "quote marks), not no: disclose_condition = false",
+        ),
+        (
+            ('recipient = "Sam Rivera, HR"', "recipient = “Sam Rivera, HR”"),
+            "error: {f}:28: employer.recipient: the quote marks are curly (“); the file needs "
+            'straight ones, like recipient = "Sam Rivera, HR". Turn off smart quotes in your '
+            "editor",
+        ),
+        (
+            ('job_title = "Analyst"', "job_title = Analyst"),
+            "error: {f}:30: employer.job_title: the quote marks are missing. Text goes between "
+            'two straight quote marks: job_title = "Analyst"',
         ),
         (
             ("[employer]", '[employer]\nsalary = "x"'),
-            "error: {f}: employer.salary: unknown field; expected one of recipient, organisation, "
-            "job_title, limitations, accommodations, other_accommodations, start, review, "
-            "disclose_condition",
+            "error: {f}:28: employer.salary: unknown field; expected one of recipient, "
+            "organisation, job_title, limitations, accommodations, other_accommodations, start, "
+            "review, disclose_condition",
         ),
     ],
 )
 def test_bad_details_exit_2_and_write_nothing(tmp_path: Path, capsys, change, expected):
-    details = tmp_path / "d.toml"
-    details.write_text(FULL.read_text(encoding="utf-8").replace(*change), encoding="utf-8")
+    details = details_with(tmp_path, change)
     out = tmp_path / "out"
-    code, _, stderr = run(capsys, "letters", "--details", details, "--out", out)
-    assert code == 2
+    code, stdout, stderr = run(capsys, "letters", "--details", details, "--out", out)
+    assert (code, stdout) == (2, "")
     assert stderr == expected.format(f=details.as_posix()) + "\n"
     assert not out.exists()
 
 
-def test_toml_syntax_error(tmp_path: Path, capsys):
+def test_a_long_story_needs_no_refusal(tmp_path: Path):
+    """Every text field's longest value is a letter (on continuation pages), never an error."""
     details = tmp_path / "d.toml"
-    details.write_text('[person]\nname = "Jordan\n', encoding="utf-8")
-    code, _, stderr = run(capsys, "letters", "--details", details, "--out", tmp_path / "out")
-    assert code == 2
-    assert stderr.startswith(f"error: {details.as_posix()}:2: not valid TOML")
-    assert "Traceback" not in stderr
-
-
-def test_long_free_text_names_the_field(tmp_path: Path, capsys):
-    details = tmp_path / "d.toml"
-    long_note = "I need to explain a lot about my history. " * 13
-    long_symptoms = "Shaking hands and ringing ears most days. " * 27
     details.write_text(
-        FULL.read_text(encoding="utf-8")
-        .replace('note = "Please read {{ 7*7 }} and {% raw %} as typed."', f'note = "{long_note}"')
-        .replace('symptoms = """Insomnia and tinnitus.', f'symptoms = """{long_symptoms}'),
+        '[person]\nname = "A"\n[medication]\nname = "x"\n'
+        f'symptoms = "{story(BY_KEY["medication.symptoms"].max_length)}"\n'
+        f'earlier_tapers = "{story(BY_KEY["medication.earlier_tapers"].max_length)}"\n'
+        f'[letter]\nnote = "{story(BY_KEY["letter.note"].max_length)}"\n',
         encoding="utf-8",
     )
-    out = tmp_path / "out"
-    code, _, stderr = run(capsys, "letters", "--details", details, "--out", out)
-    assert code == 2
-    (line,) = stderr.splitlines()
-    assert line.startswith(
-        f"error: {details.as_posix()}: medication.symptoms: too long for the physician-letter to "
-        "fit on one page; shorten it by about "
+    assert main(["letters", "--details", str(details), "--out", str(tmp_path / "o")]) == 0
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_long_story_continues_on_page_2_whole(tmp_path: Path, capsys, paper: str):
+    symptoms, tapers, note = story(800), story(400), story(400)
+    details = details_with(
+        tmp_path,
+        ('"Tried in 2022: **too fast**"', f'"{tapers}"'),
+        ('"""Insomnia and tinnitus.\nWorse 3 days after each cut."""', f'"{symptoms}"'),
+        ('"Please read {{ 7*7 }} and {% raw %} as typed."', f'"{note}"'),
     )
-    assert not out.exists(), "nothing is written when one letter fails"
+    out = tmp_path / "out"
+    only = ("--only", "physician-letter", "--paper", paper)
+    code, _, stderr = run(capsys, "letters", "--details", details, "--out", out, *only)
+    assert code == 0
+    pdf = out / "physician-letter.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 2
+    page_two = reader.pages[1].extract_text()
+    name = "Zoë Nguyễn-Łukasiewicz محمد 李小龍"
+    heading = f"A letter for my doctor about my taper (continued), from {name}"
+    assert flat(heading) in flat(unicodedata.normalize("NFC", page_two))
+    assert "Page 2 of 2" in page_two
+    whole = flat(text_of(pdf))
+    for value in (symptoms, tapers, note):
+        assert flat(value) in whole
+    (warning,) = stderr.splitlines()
+    assert re.fullmatch(
+        rf"warning: {re.escape(details.as_posix())}:15: medication\.symptoms: is long, so the "
+        r"physician-letter runs onto page 2 \(headed as its continuation\); to keep it to one "
+        r"page, shorten this by about \d+ characters",
+        warning,
+    ), warning
+    assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
+
+
+def _physician_letter(paper: str, symptoms: str, tapers: str, note: str):
+    values, problems = validate_details(
+        {
+            "person": {"name": "Ana Pérez", "phone": "+1 555 0100", "email": "ana@example.org"},
+            "medication": {
+                "name": "clonazepam",
+                "dose": "1 mg twice a day",
+                "since": "2019",
+                "symptoms": symptoms,
+                "earlier_tapers": tapers,
+            },
+            "physician": {"name": "Dr Okafor", "practice": "Harbour Lane Clinic"},
+            "letter": {"note": note},
+        },
+        {"physician-letter"},
+        TODAY,
+    )
+    assert problems == []
+    renderer = Renderer(Project(ROOT))
+    return render_letters(renderer, values, Edition(paper), ["physician-letter"], "d.toml")
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_page_one_holds_a_real_paragraph(paper: str):
+    rendered = _physician_letter(paper, story(600), story(300), story(300))
+    assert rendered.pages == {"physician-letter.pdf": 1}
+    assert rendered.warnings == []
+
+
+def test_shortening_by_the_warned_amount_keeps_the_letter_to_one_page():
+    symptoms = story(800)
+    rendered = _physician_letter("letter", symptoms, story(300), story(300))
+    (warning,) = rendered.warnings
+    assert warning.field == "medication.symptoms"
+    by = int(re.search(r"about (\d+) characters", warning.message).group(1))
+    assert 0 < by < 800 - 300, "it names a shortening that can be done"
+    shorter = _physician_letter("letter", symptoms[: len(symptoms) - by], story(300), story(300))
+    assert shorter.pages == {"physician-letter.pdf": 1}
 
 
 def test_a_value_over_its_limit_is_refused_with_the_limit(tmp_path: Path, capsys):
-    details = tmp_path / "d.toml"
-    long_note = "x" * 601
-    details.write_text(
-        FULL.read_text(encoding="utf-8").replace(
-            'note = "Please read {{ 7*7 }} and {% raw %} as typed."', f'note = "{long_note}"'
-        ),
-        encoding="utf-8",
+    details = details_with(
+        tmp_path, ('"Please read {{ 7*7 }} and {% raw %} as typed."', f'"{"x" * 401}"')
     )
     code, _, stderr = run(capsys, "letters", "--details", details, "--out", tmp_path / "out")
     assert (code, stderr) == (
         2,
-        f"error: {details.as_posix()}: letter.note: is 601 characters long; at most 600 fit\n",
+        f"error: {details.as_posix()}:25: letter.note: is 401 characters long; at most 400 fit. "
+        "Shorten it by 1 character\n",
     )
 
 
@@ -265,16 +348,115 @@ def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, m
     code, stdout, _ = run(capsys, "init-details", "my-details.toml", "--project", ROOT)
     assert code == 0
     assert "letters --details my-details.toml" in stdout
-    first = (tmp_path / "my-details.toml").read_text()
+    starter = tmp_path / "my-details.toml"
+    first = starter.read_text()
+    assert "Please do not stop or cut my medicine fast" in first
     code, _, stderr = run(capsys, "init-details", "my-details.toml", "--project", ROOT)
     assert code == 2
     assert stderr == "error: my-details.toml: already exists; not overwritten (pick another name)\n"
-    assert (tmp_path / "my-details.toml").read_text() == first
-    code, _, _ = run(
-        capsys, "letters", "--details", "my-details.toml", "--project", ROOT, "--out", "mine"
+    assert starter.read_text() == first
+    letters = ("letters", "--details", "my-details.toml", "--project", ROOT, "--out", "mine")
+    code, stdout, stderr = run(capsys, *letters)
+    assert (code, stdout) == (2, "")
+    assert stderr.splitlines()[0].endswith(
+        'person.name: "Jordan Lee" is the example from the starter file: write your own here'
     )
+    starter.write_text(first.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", ""))
+    code, _, _ = run(capsys, *letters)
     assert code == 0
     assert len(PdfReader(tmp_path / "mine" / "physician-letter.pdf").pages) == 1
+    assert "Ana Pérez" in text_of(tmp_path / "mine" / "employer-accommodation.pdf")
+
+
+def test_region_and_paper_follow_the_settings_order(tmp_path: Path, capsys):
+    details = details_with(
+        tmp_path, ("[person]", '[settings]\nregion = "uk"\npaper = "a4"\n\n[person]')
+    )
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('[clinic]\nname = "Clinic"\nregion = "au"\npaper = "letter"\n')
+    only = ("--only", "physician-letter", "--clinic", clinic)
+    out = tmp_path / "details"
+    code, stdout, _ = run(capsys, "letters", "--details", details, "--out", out, *only)
+    assert code == 0 and "(region uk, paper a4)" in stdout
+    reader = PdfReader(out / "physician-letter.pdf")
+    assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == [595, 842]
+    assert "26 November 2026" in text_of(out / "physician-letter.pdf")
+    flags = ("--paper", "letter", "--region", "us")
+    out = tmp_path / "flags"
+    code, stdout, _ = run(capsys, "letters", "--details", details, "--out", out, *only, *flags)
+    assert code == 0 and "(region us, paper letter)" in stdout
+    assert "November 26, 2026" in text_of(out / "physician-letter.pdf")
+    out = tmp_path / "clinic"
+    code, stdout, _ = run(capsys, "letters", "--details", FULL, "--out", out, *only)
+    assert code == 0 and "(region au, paper letter)" in stdout
+
+
+def test_an_empty_employer_section_is_skipped_and_said(tmp_path: Path, capsys):
+    text = FULL.read_text(encoding="utf-8")
+    details = tmp_path / "d.toml"
+    details.write_text(text[: text.index("[employer]")] + "[employer]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = run(capsys, "letters", "--details", details, "--out", out)
+    assert (code, stderr) == (0, "")
+    line = len(text[: text.index("[employer]")].splitlines()) + 1
+    assert stdout.splitlines()[0] == (
+        f"skipped: {details.as_posix()}:{line}: [employer] is empty, so no "
+        "employer-accommodation was made"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["physician-letter.pdf"]
+    only = ("--only", "employer-accommodation")
+    code, stdout, stderr = run(capsys, "letters", "--details", details, "--out", out, *only)
+    assert (code, stdout) == (2, "")
+    assert stderr == (
+        f"error: {details.as_posix()}:{line}: [employer] is empty, so no employer-accommodation "
+        "can be made: fill in [employer] for it\n"
+    )
+
+
+def test_large_print_has_its_own_names_and_leaves_the_standard_ones(personal: Path, capsys):
+    before = {p.name: p.read_bytes() for p in personal.iterdir()}
+    code, _, _ = run(capsys, "letters", "--details", FULL, "--out", personal, "--large-print")
+    assert code == 0
+    assert sorted(p.name for p in personal.iterdir()) == sorted(
+        [*LETTERS, "employer-accommodation-large.pdf", "physician-letter-large.pdf"]
+    )
+    assert {name: (personal / name).read_bytes() for name in before} == before
+    for pdf in personal.glob("*-large.pdf"):
+        assert len(PdfReader(pdf).pages) <= 4
+        assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
+    assert "李小龍" in text_of(personal / "physician-letter-large.pdf")
+
+
+HOW_TO = """\
+## Before you hand them over
+
+Read your letters. Strike out anything you do not want to say, and keep a copy.
+
+<div class="action" markdown="1">
+
+### Bring them with you
+
+Take the letter for your doctor to your next visit.
+</div>
+"""
+
+
+def test_the_how_to_sheet_is_printed_beside_the_letters_in_their_region(tmp_path: Path, capsys):
+    project = copy_project(tmp_path / "project")
+    (project / "handouts" / "05-using-your-letters.md").write_text(
+        sheet_text("using-your-letters", "Using your letters", HOW_TO, action="", kind="howto")
+    )
+    details = details_with(tmp_path, ("[person]", 'region = "uk"\n\n[person]'))
+    out = tmp_path / "out"
+    argv = ("letters", "--details", details, "--out", out, "--project", project, "--large-print")
+    code, stdout, _ = run(capsys, *argv)
+    assert code == 0
+    assert "wrote" in stdout and "using-your-letters-large.pdf" in stdout
+    how_to = out / "using-your-letters-large.pdf"
+    text = text_of(how_to)
+    assert "116 123" in text and "Samaritans" in text, "the region's crisis lines"
+    assert "988" not in text
+    assert stat.S_IMODE(how_to.stat().st_mode) == 0o644, "it holds nothing personal"
 
 
 FIELD_NAMES = {
@@ -286,6 +468,7 @@ FIELD_NAMES = {
         "medication",
         "dose",
         "since",
+        *[f"request_{c.replace('-', '_')}" for c in CHOICES["request"]],
         "earlier_tapers",
         "symptoms",
         "note",
@@ -318,12 +501,52 @@ def test_fillable_fields_in_page_order_with_tooltips(real_build: Path, letter: s
         assert field.get("/TU"), f"{name} has no tooltip"
     assert reader.pages[0]["/Tabs"] == "/S", "tab order follows the structure (the page)"
     kinds = {name: field.get("/FT") for name, field in fields.items()}
-    assert {kinds[n] for n in fields if n.startswith(("limitation_", "accommodation_"))} <= {"/Btn"}
+    ticks = ("limitation_", "accommodation_", "request_")
+    assert {kinds[n] for n in fields if n.startswith(ticks)} == {"/Btn"}
+
+
+@pytest.mark.parametrize("edition", ["letter", "a4", "letter-large", "a4-large"])
+def test_fillable_requests_are_ticked_and_can_be_unticked(real_build: Path, tmp_path, edition):
+    pdf = real_build / edition / "physician-letter-fillable.pdf"
+    reader = PdfReader(pdf)
+    requests = {k: v for k, v in reader.get_fields().items() if k.startswith("request_")}
+    assert len(requests) == len(REQUESTS)
+    assert {field.get("/V") for field in requests.values()} == {"/on"}
+    assert all("Untick to leave this request out" in f["/TU"] for f in requests.values())
+    # Readers show each box as drawn (ticked), not redrawn without a font (blank in Poppler).
+    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"] is False
+    writer = PdfWriter(clone_from=pdf)
+    for annotation in writer.pages[0]["/Annots"]:
+        widget = annotation.get_object()
+        if widget.get("/T") == "request_shared_plan":
+            widget[NameObject("/V")] = NameObject("/Off")
+            widget[NameObject("/AS")] = NameObject("/Off")
+    writer.write(tmp_path / "unticked.pdf")
+    back = PdfReader(tmp_path / "unticked.pdf").get_fields()
+    assert back["request_shared_plan"]["/V"] == "/Off"
+    assert back["request_gradual_pace"]["/V"] == "/on"
+    assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
+
+
+def test_long_answers_have_boxes_for_a_paragraph(real_build: Path):
+    reader = PdfReader(real_build / "letter" / "physician-letter-fillable.pdf")
+    boxes = {}
+    for annotation in reader.pages[0]["/Annots"]:
+        widget = annotation.get_object()
+        _, y0, _, y1 = (float(v) for v in widget["/Rect"])
+        boxes[widget["/T"]] = (abs(y1 - y0), widget.get("/MaxLen"), widget.get("/Ff", 0))
+    line = 12 * 1.3  # points: a line of 12 pt text
+    for name, key in (("symptoms", "medication.symptoms"), ("note", "letter.note")):
+        height, limit, flags = boxes[name]
+        field = BY_KEY[key]
+        assert height >= field.lines * line, (name, height)
+        assert int(limit) == field.max_length
+        assert flags & (1 << 12), "multi-line"
+    assert boxes["patient_name"][0] < 2 * line
+    assert int(boxes["patient_name"][1]) == BY_KEY["person.name"].max_length
 
 
 def test_a_filled_form_prints_what_was_typed(real_build: Path, tmp_path: Path):
-    from pypdf import PdfWriter
-
     writer = PdfWriter(clone_from=real_build / "letter" / "physician-letter-fillable.pdf")
     writer.update_page_form_field_values(
         writer.pages[0], {"patient_name": "Ana Souza", "note": "Line one"}, auto_regenerate=False
@@ -371,12 +594,3 @@ def test_manifest_lists_fillable_letters(real_build: Path):
         for edition in ("letter", "a4", "letter-large", "a4-large")
         for letter in FIELD_NAMES
     }
-
-
-def test_large_print_personal_letters_fit_their_budget(tmp_path: Path, capsys):
-    code, _, _ = run(capsys, "letters", "--details", FULL, "--out", tmp_path, "--large-print")
-    assert code == 0
-    for pdf in tmp_path.glob("*.pdf"):
-        assert len(PdfReader(pdf).pages) <= 3
-        assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
-    assert "李小龍" in text_of(tmp_path / "physician-letter.pdf")
