@@ -17,6 +17,7 @@ class Answer:
     lines: int = 0
     characters: int = 0
     height: float = 0.0  # of all its lines, in CSS pixels
+    longest: int = 0  # characters on its fullest line: about what a line holds
 
 
 @dataclass
@@ -25,6 +26,7 @@ class PageLayout:
 
     answers: dict[str, Answer] = field(default_factory=dict)
     used: float = 0.0
+    capacity: float = 0.0  # the height its content area holds
 
 
 @dataclass
@@ -42,22 +44,29 @@ class Layout:
                 into.lines += answer.lines
                 into.characters += answer.characters
                 into.height += answer.height
+                into.longest = max(into.longest, answer.longest)
         return total
 
     def overflow(self, budget: int) -> float:
-        """The height of everything laid out after the first `budget` pages."""
-        return sum(page.used for page in self.pages[budget:])
+        """The height that must go for everything to fit the first `budget` pages: what is laid
+        out after them, less the room left at the foot of the last of them."""
+        spilled = sum(page.used for page in self.pages[budget:])
+        if not spilled or not budget:
+            return spilled
+        last = self.pages[budget - 1]
+        return max(spilled - max(last.capacity - last.used, 0.0), 0.0)
 
     def shorten_by(self, key: str, budget: int) -> int | None:
         """About how many characters `key` must lose for the document to fit `budget` pages.
 
-        Every line of the overflow must come out of this answer: its height divided by the
-        answer's line height gives the lines, its characters per line the characters. It errs
-        long (a page's unused foot is not counted), so shortening by it is enough.
+        Every line of the overflow must come out of this answer: its height over the answer's
+        line height gives the lines, and a full line of the answer the characters per line. One
+        line more is counted, because cutting an answer written as a list removes its last
+        line only once the cut covers it; so the figure errs long, and shortening by it is
+        enough.
         """
         answer = self.totals().get(key)
         if answer is None or not answer.lines or not answer.height:
             return None
         lines = math.ceil(self.overflow(budget) / (answer.height / answer.lines))
-        per_line = answer.characters / answer.lines
-        return max(1, math.ceil(lines * per_line))
+        return (lines + 1) * max(answer.longest, 1)

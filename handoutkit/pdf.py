@@ -190,7 +190,9 @@ def measure_layout(document) -> Layout:
                 answer.lines += 1
                 answer.characters += characters
                 answer.height += line.height
+                answer.longest = max(answer.longest, characters)
         measured.used = bottom - top
+        measured.capacity = box.height
         layout.pages.append(measured)
     return layout
 

@@ -8,6 +8,7 @@ import re
 import stat
 import tomllib
 import unicodedata
+from io import BytesIO
 from pathlib import Path
 
 import page as page_validation
@@ -53,6 +54,21 @@ def flat(text: str) -> str:
 
 def story(length: int) -> str:
     return (STORY * (length // len(STORY) + 1))[: length - 1].rstrip() + "."
+
+
+# The same kind of story written as a list, a line each, as people often write: on paper it is
+# longer than its characters suggest, so it runs onto a second page at Letter and A4.
+LINES = [
+    "My hands shake and my ears ring for days after each cut, and it is worse at night.",
+    "I wake at 3 a.m. most nights and cannot get back to sleep until it is light out.",
+    "Bright shops and loud rooms make me dizzy, so for now I avoid them when I can.",
+    "My heart races in the evening, and my jaw, neck and shoulders ache most days.",
+    "I forget words at work, so I write everything down to keep up with my tasks.",
+]
+
+
+def listed(count: int, width: int = 80) -> str:
+    return "\n".join(LINES[i % len(LINES)][:width] for i in range(count))
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -246,35 +262,40 @@ def test_a_long_story_needs_no_refusal(tmp_path: Path):
     assert main(["letters", "--details", str(details), "--out", str(tmp_path / "o")]) == 0
 
 
-@pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_a_long_story_continues_on_page_2_whole(tmp_path: Path, capsys, paper: str):
-    symptoms, tapers, note = story(800), story(400), story(400)
+def test_a_long_story_continues_on_page_2_whole(tmp_path: Path, capsys):
+    symptoms, tapers, note = listed(10), listed(6, 65), listed(6, 65)
     details = details_with(
         tmp_path,
-        ('"Tried in 2022: **too fast**"', f'"{tapers}"'),
-        ('"""Insomnia and tinnitus.\nWorse 3 days after each cut."""', f'"{symptoms}"'),
-        ('"Please read {{ 7*7 }} and {% raw %} as typed."', f'"{note}"'),
+        ('"Tried in 2022: **too fast**"', f'"""{tapers}"""'),
+        ('"""Insomnia and tinnitus.\nWorse 3 days after each cut."""', f'"""{symptoms}"""'),
+        ('"Please read {{ 7*7 }} and {% raw %} as typed."', f'"""{note}"""'),
     )
     out = tmp_path / "out"
-    only = ("--only", "physician-letter", "--paper", paper)
+    only = ("--only", "physician-letter")
     code, _, stderr = run(capsys, "letters", "--details", details, "--out", out, *only)
     assert code == 0
     pdf = out / "physician-letter.pdf"
     reader = PdfReader(pdf)
-    assert len(reader.pages) == 2
-    page_two = reader.pages[1].extract_text()
+    budget = 1  # the letter's own budget (front matter)
+    assert len(reader.pages) == budget + 1
     name = "Zoë Nguyễn-Łukasiewicz محمد 李小龍"
     heading = f"A letter for my doctor about my taper (continued), from {name}"
-    assert flat(heading) in flat(unicodedata.normalize("NFC", page_two))
-    assert "Page 2 of 2" in page_two
+    pages = [unicodedata.normalize("NFC", page.extract_text()) for page in reader.pages]
+    assert flat(heading) not in flat(pages[0])
+    for number, text in enumerate(pages[1:], start=2):
+        assert flat(heading) in flat(text), number
+        assert f"Page {number} of {budget + 1}" in text
     whole = flat(text_of(pdf))
     for value in (symptoms, tapers, note):
         assert flat(value) in whole
     (warning,) = stderr.splitlines()
+    first = f'symptoms = """{symptoms.splitlines()[0]}'
+    line = details.read_text(encoding="utf-8").splitlines().index(first) + 1
+    keep = "one page" if budget == 1 else f"{budget} pages"
     assert re.fullmatch(
-        rf"warning: {re.escape(details.as_posix())}:15: medication\.symptoms: is long, so the "
-        r"physician-letter runs onto page 2 \(headed as its continuation\); to keep it to one "
-        r"page, shorten this by about \d+ characters",
+        rf"warning: {re.escape(details.as_posix())}:{line}: medication\.symptoms: is long, so "
+        rf"the physician-letter runs onto page {budget + 1} \(headed as its continuation\); to "
+        rf"keep it to {keep}, shorten this by about \d+ characters",
         warning,
     ), warning
     assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
@@ -309,15 +330,23 @@ def test_page_one_holds_a_real_paragraph(paper: str):
     assert rendered.warnings == []
 
 
-def test_shortening_by_the_warned_amount_keeps_the_letter_to_one_page():
-    symptoms = story(800)
-    rendered = _physician_letter("letter", symptoms, story(300), story(300))
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_warning_names_the_answer_and_how_much_to_shorten(paper: str):
+    symptoms, others = listed(10), (listed(6, 65), listed(6, 65))
+    rendered = _physician_letter(paper, symptoms, *others)
+    ((name, pdf),) = rendered
+    assert rendered.pages == {name: 2}
+    reader = PdfReader(BytesIO(pdf))
+    assert "(continued), from Ana Pérez" in reader.pages[1].extract_text()
+    whole = flat("".join(page.extract_text() for page in reader.pages))
+    assert all(flat(value) in whole for value in (symptoms, *others))
     (warning,) = rendered.warnings
     assert warning.field == "medication.symptoms"
     by = int(re.search(r"about (\d+) characters", warning.message).group(1))
-    assert 0 < by < 800 - 300, "it names a shortening that can be done"
-    shorter = _physician_letter("letter", symptoms[: len(symptoms) - by], story(300), story(300))
-    assert shorter.pages == {"physician-letter.pdf": 1}
+    assert 0 < by < len(symptoms) // 2, "it names a shortening that can be done"
+    fits = _physician_letter(paper, symptoms[: len(symptoms) - by], *others)
+    assert fits.pages == {name: 1}
+    assert fits.warnings == []
 
 
 def test_a_value_over_its_limit_is_refused_with_the_limit(tmp_path: Path, capsys):
@@ -514,7 +543,7 @@ def test_fillable_requests_are_ticked_and_can_be_unticked(real_build: Path, tmp_
     assert {field.get("/V") for field in requests.values()} == {"/on"}
     assert all("Untick to leave this request out" in f["/TU"] for f in requests.values())
     # Readers show each box as drawn (ticked), not redrawn without a font (blank in Poppler).
-    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"] is False
+    assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"].value is False
     writer = PdfWriter(clone_from=pdf)
     for annotation in writer.pages[0]["/Annots"]:
         widget = annotation.get_object()
