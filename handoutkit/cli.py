@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shlex
 import shutil
 import sys
@@ -310,10 +311,20 @@ def self_command() -> str:
     script = Path(sys.argv[0])
     if script.name == PROG:
         return PROG
-    python = shlex.quote(_shown(Path(sys.executable)))
+    # Not resolved: .venv/bin/python is a link to the system's Python, which lacks the packages.
+    python = shlex.quote(_as_typed(Path(sys.executable)))
     if script.name == "__main__.py":
         return f"{python} -m handoutkit"
-    return f"{python} {shlex.quote(_shown(script))}" if script.suffix == ".py" else PROG
+    return f"{python} {shlex.quote(_as_typed(script))}" if script.suffix == ".py" else PROG
+
+
+def _as_typed(path: Path) -> str:
+    """A path relative to the current folder when inside it, links left as they are."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
+    except ValueError:
+        return absolute.as_posix()
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
