@@ -623,3 +623,22 @@ def test_manifest_lists_fillable_letters(real_build: Path):
         for edition in ("letter", "a4", "letter-large", "a4-large")
         for letter in FIELD_NAMES
     }
+
+
+def test_a_letter_speaks_of_its_regions_law(tmp_path: Path, capsys):
+    """[[region:...]] in a letter takes the region the settings order chose, in personal letters."""
+    project = copy_project(tmp_path / "project")
+    employer = project / "handouts" / "07-employer-accommodation.md"
+    text = employer.read_text(encoding="utf-8")
+    employer.write_text(
+        text.replace(
+            "## Please keep this private",
+            "[[region:employment_law]]\n\n## Please keep this private",
+        )
+    )
+    only = ("--only", "employer-accommodation", "--project", project)
+    for region, words in (("uk", "Equality Act 2010"), ("us", "Americans with Disabilities Act")):
+        out = tmp_path / region
+        argv = ("letters", "--details", FULL, "--out", out, "--region", region, *only)
+        assert run(capsys, *argv)[0] == 0
+        assert words in " ".join(text_of(out / "employer-accommodation.pdf").split())
