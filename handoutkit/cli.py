@@ -263,7 +263,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init_details(args: argparse.Namespace) -> int:
-    from .details import starter_text
+    from .starter import starter_text
 
     path: Path = args.file
     library = load_library(_project(args))

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from handoutkit import InputError
-from handoutkit.details import letters_wanted, load_details, starter_text, validate_details
+from handoutkit.details import letters_wanted, load_details, validate_details
 from handoutkit.fields import FIELDS, REQUESTS
 from handoutkit.language import load_language
 from handoutkit.placeholders import choice_sentences
+from handoutkit.starter import starter_text
 
 from .conftest import ROOT
 
