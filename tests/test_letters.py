@@ -557,22 +557,30 @@ def test_fillable_requests_are_ticked_and_can_be_unticked(real_build: Path, tmp_
     assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
 
 
-def test_long_answers_have_boxes_for_a_paragraph(real_build: Path):
-    reader = PdfReader(real_build / "letter" / "physician-letter-fillable.pdf")
+@pytest.mark.parametrize("edition", ["letter", "a4-large"])
+def test_long_answers_have_boxes_for_a_paragraph(real_build: Path, edition: str):
+    reader = PdfReader(real_build / edition / "physician-letter-fillable.pdf")
     boxes = {}
-    for annotation in reader.pages[0]["/Annots"]:
-        widget = annotation.get_object()
-        _, y0, _, y1 = (float(v) for v in widget["/Rect"])
-        boxes[widget["/T"]] = (abs(y1 - y0), widget.get("/MaxLen"), widget.get("/Ff", 0))
-    line = 12 * 1.3  # points: a line of 12 pt text
-    for name, key in (("symptoms", "medication.symptoms"), ("note", "letter.note")):
-        height, limit, flags = boxes[name]
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            widget = annotation.get_object()
+            _, y0, _, y1 = (float(v) for v in widget["/Rect"])
+            size = float(re.search(r"([\d.]+) Tf", widget.get("/DA", "0 Tf")).group(1))
+            boxes[widget["/T"]] = (abs(y1 - y0), size, widget.get("/MaxLen"), widget.get("/Ff", 0))
+    for name, key in (
+        ("symptoms", "medication.symptoms"),
+        ("earlier_tapers", "medication.earlier_tapers"),
+        ("note", "letter.note"),
+    ):
+        height, size, limit, flags = boxes[name]
         field = BY_KEY[key]
-        assert height >= field.lines * line, (name, height)
+        assert size == (18 if edition.endswith("large") else 12), "typed at the body size"
+        assert height / (size * 1.2) >= field.lines >= 2, (name, height, size)
         assert int(limit) == field.max_length
         assert flags & (1 << 12), "multi-line"
-    assert boxes["patient_name"][0] < 2 * line
-    assert int(boxes["patient_name"][1]) == BY_KEY["person.name"].max_length
+    height, size, limit, _ = boxes["patient_name"]
+    assert height < 2 * size * 1.2, "a one-line box"
+    assert int(limit) == BY_KEY["person.name"].max_length
 
 
 def test_a_filled_form_prints_what_was_typed(real_build: Path, tmp_path: Path):
