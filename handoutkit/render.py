@@ -18,7 +18,6 @@ from .markup import to_html
 from .project import Project
 
 
-
 @dataclass(frozen=True)
 class SheetBody:
     """A sheet ready for a template: its metadata, its body as HTML, and how it was filled."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -125,7 +124,7 @@ def test_clinic_errors_exit_2_before_anything_is_written(tmp_path: Path, capsys)
 
 def test_clinic_name_and_phone_on_every_page(branded: Path):
     pdfs = sorted((branded / "a4").glob("*.pdf")) + sorted((branded / "a4-large").glob("*.pdf"))
-    assert len(pdfs) == 2 * 12
+    assert len(pdfs) == 2 * 13
     letters = {h.title for h in load_handouts(ROOT / "handouts", ROOT) if h.kind == "letter"}
     for pdf in pdfs:
         reader = PdfReader(pdf)
