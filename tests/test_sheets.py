@@ -331,7 +331,7 @@ def test_employer_sheet_and_request_list_the_same_changes():
 def test_employer_sheet_keeps_records_apart_by_law_and_asks_only_for_proof(real_build: Path):
     text = pdf_text(real_build, "for-employers")
     assert "separate, locked file, not in the staff file" in text
-    assert "not full medical records" in text
+    assert "work limits, not full records" in text
     assert "requires employers with 15 or more staff to make reasonable accommodations" in text
     assert "Family and Medical Leave Act (FMLA)" in text
     assert "addiction" not in text
