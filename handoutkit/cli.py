@@ -238,6 +238,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     papers = args.paper or list(PAPERS)
     editions = [Edition(paper, large) for paper in papers for large in (False, True)]
     built = build(_project(args), editions, out=None, clinic=clinic)
+    for problem in load_library(_project(args), clinic).warnings():
+        print(f"warning: {problem}", file=sys.stderr)
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
     print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
