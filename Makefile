@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build check test lint format bench clean distclean system-libs
+.PHONY: all build check test lint format bench bench-web serve clean distclean system-libs
 
 all: build
 
@@ -25,6 +25,10 @@ build: $(STAMP)
 	$(BIN)/python make_handouts.py build --paper a4
 	$(BIN)/python make_handouts.py build --paper letter --large-print
 	$(BIN)/python make_handouts.py build --paper a4 --large-print
+
+# Make my letter in the browser, on this computer only: http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/python make_handouts.py serve
 
 check: $(STAMP)
 	$(BIN)/python make_handouts.py check
