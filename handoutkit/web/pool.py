@@ -234,7 +234,8 @@ class RenderPool:
 
     def _arrived(self, future: asyncio.Future) -> None:
         if future.cancelled() or future.exception() is not None:
-            log.error("a new render worker failed to start; %d left", len(self._all))
+            if not self._closed:
+                log.error("a new render worker failed to start; %d left", len(self._all))
             return
         worker = future.result()
         if self._closed or self._idle is None:

@@ -43,10 +43,6 @@ UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 Refusal = Callable[[int, Scope], Awaitable[tuple[bytes, str]]]
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class Guard:
     """ASGI middleware; `hosts` are the host names (no port) allowed, "*" for any."""
 
@@ -88,22 +84,27 @@ class Guard:
         if length.isdigit() and int(length) > self.max_body:
             await self._answer(scope, send_with_headers, 413)
             return
+        # The body is read here, whole, before the app sees it: at most max_body bytes are
+        # ever held, and a body sent in chunks without a Content-Length is counted the same.
+        messages: list[Message] = []
         received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_body:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away
+            received += len(message.get("body", b""))
+            if received > self.max_body:
+                await self._answer(scope, send_with_headers, 413)
+                return
+            messages.append(message)
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except _TooLarge:
-            if not started:
-                await self._answer(scope, send_with_headers, 413)
+            await self.app(scope, replay, send_with_headers)
         except Exception as exc:
             # Type and place only: the message (and locals) may hold a person's answers.
             where = traceback.extract_tb(exc.__traceback__)[-1]
