@@ -13,7 +13,9 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +24,7 @@ from typing import Any
 log = logging.getLogger("handoutkit.web")
 
 START_TIMEOUT = 120.0  # seconds a new worker may take to import WeasyPrint and render once
+STOP_GRACE = 3.0  # seconds an idle worker gets to exit by itself when the app stops
 
 
 class Unavailable(Exception):
@@ -55,10 +58,13 @@ class WorkerError(Exception):
     """
 
 
-def _serve(conn, factory: Callable[[Any], Callable[[Any], Any]], setup: Any) -> None:
+def _serve(conn, factory: Callable[[Any], Callable[[Any], Any]], setup: Any, tmp: str) -> None:
     """A worker process: build the handler once (warm), then answer tasks until the pipe closes."""
     # Ctrl-C in the terminal reaches the whole process group; the parent decides when we stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # WeasyPrint copies @font-face fonts into a temporary folder it removes only on a clean
+    # exit; a worker killed for running too long cannot clean up, so its parent does.
+    os.environ["TMPDIR"] = tempfile.tempdir = tmp
     # Nothing a worker logs may reach a terminal or a file: log records can quote the input.
     logging.getLogger().handlers[:] = [logging.NullHandler()]
     try:
@@ -86,9 +92,13 @@ class _Worker:
     """One process and the parent's end of its pipe."""
 
     def __init__(self, context, factory, setup):
+        self.tmp = tempfile.mkdtemp(prefix="handouts-render-")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child, factory, setup), daemon=True, name="handouts-render"
+            target=_serve,
+            args=(child, factory, setup, self.tmp),
+            daemon=True,
+            name="handouts-render",
         )
         self.process.start()
         child.close()
@@ -109,12 +119,15 @@ class _Worker:
             raise TimeoutError
         return self.conn.recv()
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 0.0) -> None:
+        """Close the pipe (a idle worker then exits by itself), kill it if it has not, tidy up."""
         with contextlib.suppress(OSError):
             self.conn.close()
+        self.process.join(grace)
         if self.process.is_alive():
             self.process.kill()
-        self.process.join(5)
+            self.process.join(5)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 class RenderPool:
@@ -249,6 +262,6 @@ class RenderPool:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
-            worker.stop()
+            worker.stop(grace=STOP_GRACE)
         self._calls.shutdown(wait=False, cancel_futures=True)
         self._spawner.shutdown(wait=False, cancel_futures=True)
