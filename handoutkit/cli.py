@@ -200,7 +200,7 @@ def _serve_command(command) -> None:
         type=_positive,
         default=2,
         metavar="N",
-        help="render processes (default: 2; each holds about 150 MB)",
+        help="render processes (default: 2; each holds about 80 MB)",
     )
     serve_cmd.add_argument(
         "--allowed-host",

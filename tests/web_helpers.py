@@ -73,12 +73,14 @@ class Served:
     def pids(self) -> list[int]:
         """The server and its render workers (its children)."""
         assert self.process is not None
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            kids = [int(p) for p in children.read_text().split()]
-        except OSError:
-            kids = []
-        return [self.process.pid, *kids]
+        kids: list[int] = []
+        # Each thread lists the children it started: workers start from the pool's threads.
+        for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            try:
+                kids += [int(p) for p in children.read_text().split()]
+            except OSError:
+                continue
+        return [self.process.pid, *sorted(set(kids))]
 
     def __exit__(self, *exc) -> None:
         if self.process is None:
