@@ -612,3 +612,21 @@ def test_the_error_summary_links_match_real_ids(client):
     for href, _ in page.summary:
         assert href.lstrip("#") in page.ids
     assert re.search(r'id="error-summary"[^>]*autofocus', response.text)
+
+
+def test_the_web_app_never_prints_and_the_library_never_imports_it():
+    """Only the command line prints; the library works without the web app (design.md §1)."""
+    import ast
+
+    package = ROOT / "handoutkit"
+    for path in (package / "web").glob("*.py"):
+        calls = [
+            node
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print"
+        ]
+        assert calls == [], path.name
+    for path in package.glob("*.py"):
+        if path.name == "cli.py":
+            continue  # `serve` imports it when it runs
+        assert ".web" not in path.read_text(encoding="utf-8"), path.name

@@ -217,9 +217,10 @@ async def letter_preview(request: Request) -> Response:
     region, edition, values, problems = _checked(site, letter, answers)
     if problems:
         found = messages(problems, site.form(letter), site.strings, site.web)
-        note = words["fix_first"].format(problems=" ".join(t for _, t in found.summary))
+        texts = " ".join(_sentence(text) for _, text in found.summary)
         target = next((t for t, _ in found.summary if t), None)
-        return JSONResponse({"status": "problems", "note": note, "field": target}, 422)
+        answer = {"status": "problems", "note": words["fix_first"].format(problems=texts)}
+        return JSONResponse({**answer, **_go_to(site, letter, target)}, 422)
     task = LetterTask(letter.id, values, edition, region, preview=True)
     try:
         result = await _pool(request).run(task)
@@ -232,7 +233,8 @@ async def letter_preview(request: Request) -> Response:
     if result.problems:
         found = messages(result.problems, form, site.strings, site.web)
         target, text = found.summary[0]
-        return JSONResponse({"status": "problems", "note": text, "field": target}, 422)
+        answer = {"status": "problems", "note": _sentence(text)}
+        return JSONResponse({**answer, **_go_to(site, letter, target)}, 422)
     images = [
         "data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in result.images
     ]
@@ -240,13 +242,29 @@ async def letter_preview(request: Request) -> Response:
     if result.pages > 1:
         note = words["ready_many"].format(n=result.pages)
         longest = longest_answer(form, answers)
-        if longest is not None:
+        if result.warnings:  # the renderer's own word on which answer ran over
+            target, text = messages(result.warnings, form, site.strings, site.web).summary[0]
+            note += " " + text
+        elif longest is not None:
             label = site.strings["fields"][longest.key]["label"]
             note += " " + words["runs_over"].format(n=result.pages, label=label)
             target = form.control(longest.key).id
-    return JSONResponse(
-        {"status": "ok", "pages": result.pages, "images": images, "note": note, "field": target}
+    answer = {"status": "ok", "pages": result.pages, "images": images, "note": note}
+    return JSONResponse({**answer, **_go_to(site, letter, target)})
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _go_to(site: Site, letter, target: str | None) -> dict[str, str]:
+    """The box a preview note is about: its id, and its label for the link to it."""
+    control = next(
+        (c for g in site.form(letter).groups for c in g.controls if c.id == target), None
     )
+    if control is None:
+        return {}
+    return {"field": control.id, "label": control.label}
 
 
 async def open_answers(request: Request) -> Response:

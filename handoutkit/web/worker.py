@@ -60,6 +60,8 @@ class Result:
     pages: int = 0
     images: tuple[bytes, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # Not errors: a letter that runs onto a continuation page says which answer made it.
+    warnings: tuple[Problem, ...] = ()
 
 
 class Worker:
@@ -90,11 +92,13 @@ class Worker:
     def letter(self, task: LetterTask) -> Result:
         renderer = self.renderer(task.region)
         try:
-            [(name, data)] = render_letters(renderer, task.values, task.edition, [task.letter])
+            rendered = render_letters(renderer, task.values, task.edition, [task.letter])
         except HandoutError as exc:
             return Result(problems=tuple(exc.problems))
+        [(name, data)] = rendered
         pages, images = page_images(data, task.preview)
-        return Result(name, data, pages, images)
+        warnings = tuple(getattr(rendered, "warnings", ()))
+        return Result(name, data, pages, images, warnings=warnings)
 
     def handout(self, task: HandoutTask) -> Result:
         renderer = self.renderer(self.setup.region)

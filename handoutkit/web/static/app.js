@@ -109,14 +109,14 @@
     var running = null;
     var wanted = 0;
 
-    function say(message, field) {
+    function say(message, field, label) {
       status.textContent = "";
       status.appendChild(document.createTextNode(message));
-      if (field) {
+      if (field && label && document.getElementById(field)) {
         status.appendChild(document.createTextNode(" "));
         var link = document.createElement("a");
         link.href = "#" + field;
-        link.textContent = questionOf(document.getElementById(field)).textContent.trim();
+        link.textContent = fill(text.goTo, { label: label });
         link.addEventListener("click", function (event) {
           if (focusBox(field)) event.preventDefault();
         });
@@ -159,7 +159,7 @@
           if (number !== wanted) return;
           panel.removeAttribute("aria-busy");
           if (answer.data.images) show(answer.data.images);
-          say(answer.data.note || "", answer.data.field);
+          say(answer.data.note || "", answer.data.field, answer.data.label);
           if (answer.data.status === "busy") setTimeout(schedule, 3000);
         })
         .catch(function (error) {
@@ -172,7 +172,8 @@
     var schedule = debounce(refresh, 700);
     form.addEventListener("input", schedule);
     form.addEventListener("change", schedule);
-    refresh();
+    // A fresh form waits for the first answer; one that came back filled in shows at once.
+    if (form.dataset.fresh !== "true") refresh();
   }
 
   /* Opt-in draft: only when ticked, only in this tab (sessionStorage), removed on untick. */
@@ -217,6 +218,7 @@
       try {
         restore(JSON.parse(stored));
         box.checked = true;
+        form.dataset.fresh = "false"; // filled in again: the preview may show at once
       } catch (e) {
         sessionStorage.removeItem(key);
       }
