@@ -630,3 +630,12 @@ def test_the_web_app_never_prints_and_the_library_never_imports_it():
         if path.name == "cli.py":
             continue  # `serve` imports it when it runs
         assert ".web" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_naming_the_condition_is_explained_with_the_letters_own_words(client):
+    response = client.get("/letters/employer-accommodation")
+    condition = STRINGS["letters"]["condition"]
+    assert f"No: the letter says only “{condition}”" in response.text
+    named = STRINGS["letters"]["condition_named"].format(medicine="(your medicine)")
+    assert f"Yes: the letter says “{named}”" in response.text
+    assert "diagnosis" in response.text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..config import REGIONS
@@ -120,7 +120,7 @@ def build_form(
     groups = []
     for section in SECTIONS:
         controls = tuple(
-            _control(f, letter, strings["fields"][f.key], words)
+            _explained(_control(f, letter, strings["fields"][f.key], words), letter, strings, web)
             for f in fields
             if f.section == section
         )
@@ -169,6 +169,37 @@ def _control(
     if f.all_choice:
         common["hint"] = f"{words['help']}. {form['select_all_hint']}"
     return Control(kind="checkboxes", options=options, **common)
+
+
+def _explained(
+    control: Control, letter: Handout, strings: Mapping[str, Any], web: Mapping[str, Any]
+) -> Control:
+    """More words for a question that needs them ([explain] in the web strings): a longer hint,
+    and what each yes/no answer prints, quoted from the letters' own strings."""
+    explain = web.get("explain", {})
+    extra = explain.get(f"{letter.id}/{control.key}") or explain.get(control.key)
+    if not extra:
+        return control
+    # The letters' words, their own {placeholders} said as what the person will fill in.
+    shown = _Filled(web["form"].get("placeholders", {}))
+    words = {
+        key: value.format_map(shown)
+        for key, value in strings["letters"].items()
+        if isinstance(value, str)
+    }
+    hint = extra.get("hint", "").format(**words) or control.hint
+    options = tuple(
+        Option(o.value, extra.get(o.value, "").format(**words) or o.label) for o in control.options
+    )
+    kind = "radios" if control.kind == "yesno" and options != control.options else control.kind
+    return replace(control, hint=hint, options=options, kind=kind)
+
+
+class _Filled(dict):
+    """format_map values: the words for a known placeholder, else the placeholder's name."""
+
+    def __missing__(self, key: str) -> str:
+        return key
 
 
 def _same_words(hint: str, label: str) -> bool:
