@@ -60,6 +60,19 @@ def rss_kib(pids: list[int]) -> int:
     return total
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used (children they reaped included)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / ticks
+
+
 def post(client: httpx.Client, letter: str, data: dict, headers: dict) -> tuple[float, int, bool]:
     started = time.perf_counter()
     with client.stream("POST", f"/letters/{letter}.pdf", data=data, headers=headers) as response:
@@ -82,10 +95,12 @@ def run(clients: int, seconds: float, single: int, workers: int) -> dict:
                 for letter in LETTERS * 3:  # warm: each worker has laid out each letter
                     post(client, letter, data, headers)
                 times = []
+                cpu_before = cpu_seconds(app.pids())
                 for i in range(single):
                     took, status, ok = post(client, LETTERS[i % 2], data, headers)
                     assert status == 200 and ok, status
                     times.append(took)
+                results["single_cpu"] = (cpu_seconds(app.pids()) - cpu_before) / single
             results["single"] = times
 
             samples: list[tuple[float, int]] = []
@@ -109,6 +124,7 @@ def run(clients: int, seconds: float, single: int, workers: int) -> dict:
                         records.append((time.monotonic() - started, took, status, ok))
                         i += 1
 
+            cpu_before = cpu_seconds(app.pids())
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
             threads = [threading.Thread(target=client_loop, args=(n,)) for n in range(clients)]
@@ -117,6 +133,7 @@ def run(clients: int, seconds: float, single: int, workers: int) -> dict:
             for thread in threads:
                 thread.join()
             elapsed = time.monotonic() - started
+            results["cpu"] = cpu_seconds(app.pids()) - cpu_before
             stop.set()
             sampler.join()
             results.update(records=records, samples=samples, elapsed=elapsed, log=app.log)
@@ -138,6 +155,10 @@ def report(results: dict, clients: int, workers: int) -> str:
     load = os.getloadavg()
     p50, p95 = statistics.median(single) * 1000, percentile(single, 0.95) * 1000
     growth = 100 * (last_mib / first_mib - 1)
+    # Wall times depend on what else the machine runs; CPU time per letter does much less.
+    cpu_single = results["single_cpu"] * 1000
+    cpu_many = results["cpu"] / max(1, len(ok)) * 1000
+    cores = len(os.sched_getaffinity(0))
     lines = [
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}; load average {load[0]:.2f} {load[1]:.2f} "
@@ -157,6 +178,9 @@ def report(results: dict, clients: int, workers: int) -> str:
         f"| memory of the app's processes, first {WINDOW:.0f} s | {first_mib:.0f} MiB |",
         f"| memory, last {WINDOW:.0f} s | {last_mib:.0f} MiB ({growth:+.1f} %) |",
         f"| temporary files left after it stopped | {len(results['left'])} |",
+        f"| CPU time per letter, 1 client (server and workers) | {cpu_single:.0f} ms |",
+        f"| CPU time per letter, {clients} clients | {cpu_many:.0f} ms |",
+        f"| letters/s this CPU time allows on {cores} idle cores | {cores / cpu_many * 1000:.1f} |",
     ]
     return "\n".join(lines)
 

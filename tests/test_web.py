@@ -639,3 +639,27 @@ def test_naming_the_condition_is_explained_with_the_letters_own_words(client):
     named = STRINGS["letters"]["condition_named"].format(medicine="(your medicine)")
     assert f"Yes: the letter says “{named}”" in response.text
     assert "diagnosis" in response.text
+
+
+def test_serve_says_in_one_line_when_the_port_is_taken(capsys):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        code = main(["serve", "--port", str(port), "--no-open"])
+    finally:
+        taken.close()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        f"error: --port: {port} is in use on 127.0.0.1; another program uses it: "
+        f"try --port {port + 1}\n"
+    )
+
+
+def test_serve_on_every_network_needs_the_names_people_will_type(capsys):
+    assert main(["serve", "--host", "0.0.0.0", "--no-open"]) == 2
+    assert "--allowed-host" in capsys.readouterr().err
