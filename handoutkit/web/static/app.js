@@ -80,13 +80,14 @@
       shown.parentNode.insertBefore(spoken, shown.nextSibling);
       shown.setAttribute("aria-hidden", "true");
       function message() {
-        var left = max - box.value.length;
+        // Characters as the server counts them (code points), not UTF-16 units.
+        var left = max - Array.from(box.value).length;
         if (left >= 0) return left === 1 ? text.leftOne : fill(text.left, { n: left });
         return left === -1 ? text.overOne : fill(text.over, { n: -left });
       }
       function update() {
         shown.textContent = message();
-        shown.classList.toggle("error-message", box.value.length > max);
+        shown.classList.toggle("error-message", Array.from(box.value).length > max);
       }
       var speak = debounce(function () {
         spoken.textContent = message();
