@@ -165,24 +165,23 @@ def test_each_form_asks_every_field_its_letter_prints(client, letter):
     assert page.controls["letter.date"][0]["value"] == dt.date.today().isoformat()
 
 
-def test_the_letter_form_shows_using_your_letters_when_the_project_has_it(tmp_path):
-    from .conftest import copy_project, sheet_text
-
-    project = copy_project(tmp_path / "p")
-    howto = sheet_text(
-        "using-your-letters",
-        "How to use your two letters",
-        "## Four steps\n\nSign it and keep a copy of each letter.\n",
-        kind="howto",
-    )
-    (project / "handouts" / "05-using-your-letters.md").write_text(howto)
+def test_the_letter_form_shows_using_your_letters_when_the_project_has_it(client, tmp_path):
+    from handoutkit.content import load_handouts
     from handoutkit.web.site import Site
 
-    with_sheet = Site(Settings(Project(project)))
-    without = Site(Settings(Project(ROOT)))
-    assert "Sign it and keep a copy of each letter." in str(with_sheet.howto)
-    has_it = any(h.id == "using-your-letters" for h in without.library.handouts)
-    assert (without.howto is not None) == has_it
+    from .conftest import copy_project
+
+    sheets = {h.id: h for h in load_handouts(ROOT / "handouts", ROOT)}
+    if "using-your-letters" in sheets:
+        page = client.get("/letters/physician-letter").text
+        for heading in re.findall(r"^## (.+)$", sheets["using-your-letters"].body, re.M):
+            assert f">{heading}</h2>" in page, heading
+        assert "/handouts/letter/using-your-letters.pdf" in page  # and to print
+    # A project without the sheet (another clinic's, or before it was written) works without it.
+    project = copy_project(tmp_path / "p")
+    for path in (project / "handouts").glob("*-using-your-letters.md"):
+        path.unlink()
+    assert Site(Settings(Project(project))).howto is None
 
 
 def test_an_unknown_letter_or_page_is_a_404_page(client):
@@ -245,7 +244,7 @@ def test_the_web_pdf_is_byte_identical_to_the_command_line(
     argv += ["--out", str(tmp_path / "out"), "--paper", paper]
     argv += ["--large-print"] if large else []
     assert main(argv) == 0
-    [made] = [p for p in (tmp_path / "out").iterdir() if p.suffix == ".pdf"]
+    [made] = [p for p in (tmp_path / "out").iterdir() if p.name.startswith(letter)]
     assert made.read_bytes() == response.content
     # The same file name as the command line gives it: never the person's name.
     assert response.headers["content-disposition"] == f'attachment; filename="{made.name}"'

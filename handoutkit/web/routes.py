@@ -40,7 +40,7 @@ from .forms import (
     settings_from_answers,
 )
 from .pool import RenderPool, TimedOut, Unavailable, WorkerError
-from .site import Site
+from .site import HOWTO_ID, Site
 from .worker import HandoutTask, LetterTask
 
 MAX_FIELDS = 300  # a letter form has about 60 controls and choices
@@ -146,6 +146,8 @@ def letter_page(
         carried=carried,
         choices_key=CHOICES,
         howto=site.howto,
+        howto_id=HOWTO_ID,
+        edition=site.edition.name,
         others=others,
         fresh=fresh,
     )
