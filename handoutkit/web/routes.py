@@ -25,7 +25,7 @@ from starlette.responses import (
 
 from ..details import validate_details
 from ..errors import Problem
-from ..fields import BY_KEY, CHOICES
+from ..fields import BY_KEY
 from .answers import ANSWERS_NAME, read_answers, toml_text
 from .forms import (
     SETTINGS,
@@ -144,7 +144,6 @@ def letter_page(
         messages=found,
         notice=notice,
         carried=carried,
-        choices_key=CHOICES,
         howto=site.howto,
         howto_id=HOWTO_ID,
         edition=site.edition.name,
