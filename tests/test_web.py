@@ -159,9 +159,11 @@ def test_each_form_asks_every_field_its_letter_prints(client, letter):
             assert f"up to {field.max_length} characters" in response.text
             assert controls[0]["data-max-length"] == str(field.max_length)
     # Region, paper and large print, chosen on the form.
-    assert {c["value"] for c in page.controls["region"]} >= {"us", "uk"}
-    assert {c["value"] for c in page.controls["paper"]} == {"letter", "a4"}
-    assert page.controls["large_print"][0]["type"] == "checkbox"
+    from handoutkit.web.forms import LARGE_PRINT, PAPER, REGION
+
+    assert {c["value"] for c in page.controls[REGION]} >= {"us", "uk"}
+    assert {c["value"] for c in page.controls[PAPER]} == {"letter", "a4"}
+    assert page.controls[LARGE_PRINT][0]["type"] == "checkbox"
     assert page.controls["letter.date"][0]["value"] == dt.date.today().isoformat()
 
 
@@ -227,7 +229,9 @@ def test_no_page_puts_anything_in_a_query_string(client):
 def test_the_web_pdf_is_byte_identical_to_the_command_line(
     client, letter, paper, large, tmp_path, monkeypatch
 ):
-    settings = {"paper": paper, **({"large_print": "true"} if large else {})}
+    from handoutkit.web.forms import LARGE_PRINT, PAPER
+
+    settings = {PAPER: paper, **({LARGE_PRINT: "true"} if large else {})}
     data = form_data(FULL, **settings)
     response = client.post(f"/letters/{letter}.pdf", data=data, headers=SAME_SITE)
     assert response.status_code == 200, response.text[:2000]
@@ -305,10 +309,16 @@ def test_bad_values_are_shown_beside_their_boxes(client):
 
 
 def test_an_unknown_region_or_paper_is_refused_beside_its_choice(client):
-    data = form_data(FULL, region="mars", paper="b5")
+    from handoutkit.web.forms import PAPER, REGION, Control
+
+    data = form_data(FULL, **{REGION: "mars", PAPER: "b5"})
     response = client.post("/letters/physician-letter.pdf", data=data, headers=SAME_SITE)
     assert response.status_code == 422
-    assert [h for h, _ in Page(response.text).summary] == ["#f-region", "#f-paper"]
+    targets = [h for h, _ in Page(response.text).summary]
+    assert targets == [
+        f"#{Control(REGION, 'radios', '').id}",
+        f"#{Control(PAPER, 'radios', '').id}",
+    ]
 
 
 def test_the_employer_form_carries_the_other_letters_answers(client):

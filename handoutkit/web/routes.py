@@ -161,7 +161,9 @@ async def _posted(request: Request) -> Answers:
 
 
 def _checked(site: Site, letter, answers: Answers):
-    region, edition, problems = settings_from_answers(answers, site.region, site.edition)
+    region, edition, problems = settings_from_answers(
+        answers, site.region, site.edition, site.web["errors"]
+    )
     values, found = validate_details(details_from_answers(answers), {letter.id}, _today())
     return region, edition, values, [*problems, *found]
 
