@@ -67,8 +67,15 @@ def validate_details(
     _required(values, set(needs), check)
     if not check.problems:
         _defaults(values, today)
-    # In file order; problems with no line (a field left out altogether) come last.
-    return values, sorted(check.problems, key=lambda p: (p.line is None, p.line or 0))
+    # In file order; problems with no line (a field left out, or a form's) in the registry's.
+    return values, sorted(check.problems, key=_order)
+
+
+ORDER = {f.key: index for index, f in enumerate(FIELDS)}
+
+
+def _order(problem: Problem) -> tuple[bool, int, int]:
+    return (problem.line is None, problem.line or 0, ORDER.get(problem.field or "", len(ORDER)))
 
 
 def _sections(data: Mapping[str, Any], check: _Checker):
@@ -171,7 +178,7 @@ class _Checker:
         count = len(field.choices)
         example = f'{field.name} = ["all"]' if field.all_choice else f"{field.name} = [1, 3]"
         if not items:
-            return self.problem(field.key, f"the list is empty: {_pick(field)}, like {example}")
+            return self.problem(field.key, f"nothing is chosen: {_at_least_one(field)}")
         chosen: list[str] = []
         for item in items:
             if isinstance(item, int) and not isinstance(item, bool):
@@ -195,6 +202,11 @@ class _Checker:
 
 def _allowed(field: Field) -> tuple[str, ...]:
     return ("all", *field.choices) if field.all_choice else field.choices
+
+
+def _at_least_one(field: Field) -> str:
+    """What to do about an empty choice, in words that fit a file and a form alike."""
+    return 'choose "all", or at least one' if field.all_choice else "choose at least one"
 
 
 def _pick(field: Field) -> str:
@@ -265,7 +277,7 @@ def _required(values, needs: set[str], check: _Checker) -> None:
         if wanted and field.key not in reported and not values[field.section].get(field.name):
             why = "" if field.always_required else f" for the {field.required_for[0]}"
             if field.type == CHOICES:
-                check.problem(field.key, f"is required{why}: {_pick(field)}")
+                check.problem(field.key, f"is required{why}: {_at_least_one(field)}")
                 continue
             example = field.example if field.example and not field.sample else "..."
             check.problem(

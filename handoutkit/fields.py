@@ -47,8 +47,9 @@ ACCOMMODATIONS = (
     "breaks",
     "quiet-space",
     "written-instructions",
-    "reduced-workload",
+    "task-steps",
     "appointments-leave",
+    "check-ins",
 )
 
 
@@ -125,6 +126,8 @@ FIELDS: tuple[Field, ...] = (
     Field("employer.other_accommodations", letters=(EMPLOYER_LETTER,),
           placeholder="other_accommodations", multiline=True, max_length=400, lines=2,
           max_lines=8),
+    Field("employer.how_it_helps", letters=(EMPLOYER_LETTER,), placeholder="how_it_helps",
+          multiline=True, max_length=400, lines=2, max_lines=6),
     Field("employer.start", DATE, (EMPLOYER_LETTER,), "start"),
     Field("employer.review", DATE, (EMPLOYER_LETTER,), "review"),
     Field("employer.disclose_condition", BOOL, (EMPLOYER_LETTER,), "condition",

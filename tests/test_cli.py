@@ -207,6 +207,7 @@ def test_the_next_command_printed_is_one_that_works(tmp_path: Path):
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [
         "employer-accommodation.pdf",
         "physician-letter.pdf",
+        "using-your-letters.pdf",
     ]
 
 
@@ -222,3 +223,16 @@ def test_self_command_names_how_the_program_was_run(monkeypatch):
     ):
         monkeypatch.setattr(sys, "argv", [argv0])
         assert self_command() == expected
+
+
+def test_check_warns_when_the_region_has_no_law_line(mini_project: Path, capsys):
+    clinic = mini_project / "clinic.toml"
+    clinic.write_text('[clinic]\nname = "A"\nregion = "ca"\n', encoding="utf-8")
+    args = ("check", "--project", str(mini_project), "--clinic", str(clinic), "--paper", "letter")
+    code, stdout, stderr = run(capsys, *args)
+    assert code == 0
+    assert stderr == (
+        "warning: handouts/regions.toml: [regions.ca] has no employment_law line the content "
+        "brief can source; the employer sheet tells readers to ask HR or a local advice service\n"
+    )
+    assert "ok: 2 sheets" in stdout

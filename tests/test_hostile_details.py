@@ -209,7 +209,10 @@ def test_an_empty_employer_section(tmp_path: Path, capsys, employer: str):
         f"skipped: {details.as_posix()}:5: [employer] is empty, so no employer-accommodation "
         "was made"
     )
-    assert sorted(p.name for p in out.iterdir()) == ["physician-letter.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "physician-letter.pdf",
+        "using-your-letters.pdf",
+    ]
     assert "diazepam" in PdfReader(out / "physician-letter.pdf").pages[0].extract_text()
 
 

@@ -25,12 +25,14 @@ from handoutkit.placeholders import PLACEHOLDER, fill
 from handoutkit.renderer import Renderer
 from make_handouts import main
 
-from .conftest import ROOT, copy_project, sheet_text
+from .conftest import ROOT, copy_project
 
 DATA = Path(__file__).parent / "data"
 FULL = DATA / "details-full.toml"
 MEDICINES = ("benzodiazepine", "clonazepam", "alprazolam", "lorazepam", "diazepam")
 LETTERS = ["employer-accommodation.pdf", "physician-letter.pdf"]
+HOW_TO = "using-your-letters.pdf"  # printed beside the letters; it holds nothing personal
+WRITTEN = sorted([*LETTERS, HOW_TO])
 TODAY = dt.date(2026, 11, 26)
 
 CHOICES = {group: field.choices for group, field in choice_groups().items()}
@@ -40,6 +42,11 @@ STORY = (
     "After a missed dose I shake, my ears ring and I cannot sleep. The last cut made my "
     "heart race for two weeks, so I went back up. I can work, but I am slow in the morning. "
 )
+
+
+def sheet_file(id: str, root: Path = ROOT) -> Path:
+    """A sheet's file, found by id: the NN prefix moves whenever a sheet is added before it."""
+    return next((root / "handouts").glob(f"[0-9][0-9]-{id}.md"))
 
 
 def text_of(path: Path) -> str:
@@ -95,10 +102,11 @@ def personal(tmp_path_factory) -> Path:
 
 
 def test_personal_letters_are_one_page_each_and_private(personal: Path):
-    assert sorted(p.name for p in personal.iterdir()) == LETTERS
+    assert sorted(p.name for p in personal.iterdir()) == WRITTEN
     assert stat.S_IMODE(personal.stat().st_mode) == 0o700
     for pdf in personal.iterdir():
-        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600, "readable by their owner only"
+        private = 0o644 if pdf.name == HOW_TO else 0o600  # letters: readable by their owner only
+        assert stat.S_IMODE(pdf.stat().st_mode) == private, pdf.name
         assert len(PdfReader(pdf).pages) == 1
         assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
 
@@ -178,10 +186,24 @@ def test_requests_chosen_by_number_and_name(tmp_path: Path, capsys):
     assert "even if a refill is late" in letter
     assert "liquid or low-strength tablets" in letter
     assert "It is not addiction" not in letter
+    # The how-to page comes with any letter: it is the person's own, with the crisis lines.
+    assert (tmp_path / "using-your-letters.pdf").exists()
+
+
+def test_the_how_to_beside_personal_letters_holds_no_personal_details(personal: Path):
+    text = " ".join(text_of(personal / "using-your-letters.pdf").split())
+    assert "Cross out what you do not want" in text
+    assert "keep a copy" in text
+    assert "call or text 988" in text
+    for private in ("Zoë", "clonazepam", "Patel", "Acme"):
+        assert private not in text
+    assert page_validation.validate_pdf(
+        personal / "using-your-letters.pdf", profile="ua1"
+    ).is_compliant
 
 
 def test_the_letter_numbers_its_requests_as_the_details_file_does():
-    body = (ROOT / "handouts" / "06-physician-letter.md").read_text(encoding="utf-8")
+    body = sheet_file("physician-letter").read_text(encoding="utf-8")
     numbered = re.findall(r"^(\d+)\. \[\[request:([a-z-]+)\]\]", body, re.M)
     assert [(int(n), slug) for n, slug in numbered] == list(enumerate(REQUESTS, start=1))
 
@@ -191,7 +213,7 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
     code, stdout, stderr = run(capsys, "letters", "--details", FULL, "--out", out)
     assert (code, stderr) == (0, "")
     assert not (tmp_path / "manifest.json").exists()
-    assert sorted(p.name for p in out.iterdir()) == LETTERS
+    assert sorted(p.name for p in out.iterdir()) == WRITTEN
     assert "health information" in stdout
     assert "(region us, paper letter)" in stdout
     # The name never reaches stdout or stderr either.
@@ -235,7 +257,8 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
         (
             ("[employer]", '[employer]\nsalary = "x"'),
             "error: {f}:28: employer.salary: unknown field; expected one of recipient, "
-            "organisation, job_title, limitations, accommodations, other_accommodations, start, "
+            "organisation, job_title, limitations, accommodations, other_accommodations, "
+            "how_it_helps, start, "
             "review, disclose_condition",
         ),
     ],
@@ -432,7 +455,7 @@ def test_an_empty_employer_section_is_skipped_and_said(tmp_path: Path, capsys):
         f"skipped: {details.as_posix()}:{line}: [employer] is empty, so no "
         "employer-accommodation was made"
     )
-    assert sorted(p.name for p in out.iterdir()) == ["physician-letter.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["physician-letter.pdf", HOW_TO]
     only = ("--only", "employer-accommodation")
     code, stdout, stderr = run(capsys, "letters", "--details", details, "--out", out, *only)
     assert (code, stdout) == (2, "")
@@ -447,7 +470,12 @@ def test_large_print_has_its_own_names_and_leaves_the_standard_ones(personal: Pa
     code, _, _ = run(capsys, "letters", "--details", FULL, "--out", personal, "--large-print")
     assert code == 0
     assert sorted(p.name for p in personal.iterdir()) == sorted(
-        [*LETTERS, "employer-accommodation-large.pdf", "physician-letter-large.pdf"]
+        [
+            *WRITTEN,
+            "employer-accommodation-large.pdf",
+            "physician-letter-large.pdf",
+            "using-your-letters-large.pdf",
+        ]
     )
     assert {name: (personal / name).read_bytes() for name in before} == before
     for pdf in personal.glob("*-large.pdf"):
@@ -456,33 +484,14 @@ def test_large_print_has_its_own_names_and_leaves_the_standard_ones(personal: Pa
     assert "李小龍" in text_of(personal / "physician-letter-large.pdf")
 
 
-HOW_TO = """\
-## Before you hand them over
-
-Read your letters. Strike out anything you do not want to say, and keep a copy.
-
-<div class="action" markdown="1">
-
-### Bring them with you
-
-Take the letter for your doctor to your next visit.
-</div>
-"""
-
-
 def test_the_how_to_sheet_is_printed_beside_the_letters_in_their_region(tmp_path: Path, capsys):
-    project = copy_project(tmp_path / "project")
-    (project / "handouts" / "05-using-your-letters.md").write_text(
-        sheet_text("using-your-letters", "Using your letters", HOW_TO, action="", kind="howto")
-    )
     details = details_with(tmp_path, ("[person]", 'region = "uk"\n\n[person]'))
     out = tmp_path / "out"
-    argv = ("letters", "--details", details, "--out", out, "--project", project, "--large-print")
-    code, stdout, _ = run(capsys, *argv)
+    code, stdout, _ = run(capsys, "letters", "--details", details, "--out", out, "--large-print")
     assert code == 0
     assert "wrote" in stdout and "using-your-letters-large.pdf" in stdout
     how_to = out / "using-your-letters-large.pdf"
-    text = text_of(how_to)
+    text = " ".join(text_of(how_to).split())
     assert "116 123" in text and "Samaritans" in text, "the region's crisis lines"
     assert "988" not in text
     assert stat.S_IMODE(how_to.stat().st_mode) == 0o644, "it holds nothing personal"
@@ -514,6 +523,7 @@ FIELD_NAMES = {
         *[f"limitation_{c.replace('-', '_')}" for c in CHOICES["limitation"]],
         *[f"accommodation_{c.replace('-', '_')}" for c in CHOICES["accommodation"]],
         "other_accommodations",
+        "how_it_helps",
         "start",
         "review",
         "reply_by",
@@ -602,10 +612,14 @@ def test_blank_letters_have_write_in_lines_and_no_placeholders(real_build: Path)
 
 
 def test_every_choice_appears_once_in_its_letter():
+    def body(id: str) -> str:
+        # Found by id: the NN prefix moves whenever a sheet is added before the letters.
+        return next((ROOT / "handouts").glob(f"[0-9][0-9]-{id}.md")).read_text()
+
     bodies = {
-        "request": (ROOT / "handouts" / "06-physician-letter.md").read_text(),
-        "limitation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
-        "accommodation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
+        "request": body("physician-letter"),
+        "limitation": body("employer-accommodation"),
+        "accommodation": body("employer-accommodation"),
     }
     for kind, choices in CHOICES.items():
         found = [c for n, c, _ in PLACEHOLDER.findall(bodies[kind]) if n == kind]
@@ -636,7 +650,7 @@ def test_manifest_lists_fillable_letters(real_build: Path):
 def test_a_letter_speaks_of_its_regions_law(tmp_path: Path, capsys):
     """[[region:...]] in a letter takes the region the settings order chose, in personal letters."""
     project = copy_project(tmp_path / "project")
-    employer = project / "handouts" / "07-employer-accommodation.md"
+    employer = sheet_file("employer-accommodation", project)
     text = employer.read_text(encoding="utf-8")
     employer.write_text(
         text.replace(
