@@ -346,11 +346,45 @@ def _physician_letter(paper: str, symptoms: str, tapers: str, note: str):
     return render_letters(renderer, values, Edition(paper), ["physician-letter"], "d.toml")
 
 
+# Another story of the same length, in longer words, so that its lines break worse: page 1 must
+# hold 600 characters as people write them, not only one text that happens to wrap well.
+LONG_WORDS = (
+    "Depersonalisation, hypersensitivity to light and sound, tinnitus, palpitations, akathisia "
+    "and muscle twitching; burning skin and memory problems after each reduction. "
+)
+
+
+def long_words(length: int) -> str:
+    return (LONG_WORDS * (length // len(LONG_WORDS) + 1))[: length - 1].rstrip() + "."
+
+
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_page_one_holds_a_real_paragraph(paper: str):
-    rendered = _physician_letter(paper, story(600), story(300), story(300))
+@pytest.mark.parametrize("words", [story, long_words], ids=["sentences", "long words"])
+def test_page_one_holds_a_real_paragraph(paper: str, words):
+    rendered = _physician_letter(paper, words(600), words(300), words(300))
     assert rendered.pages == {"physician-letter.pdf": 1}
     assert rendered.warnings == []
+
+
+def test_the_sign_off_goes_onto_page_2_with_the_end_of_the_story():
+    """At the shortest symptoms that run on, page 2 holds more than the phone number alone."""
+    fits, runs_on = 600, 800
+    assert _physician_letter("letter", story(runs_on), story(300), story(300)).pages == {
+        "physician-letter.pdf": 2
+    }
+    while runs_on - fits > 1:
+        middle = (fits + runs_on) // 2
+        rendered = _physician_letter("letter", story(middle), story(300), story(300))
+        if rendered.pages["physician-letter.pdf"] == 1:
+            fits = middle
+        else:
+            runs_on, pdf = middle, rendered[0][1]
+    page_2 = PdfReader(BytesIO(pdf)).pages[1].extract_text()
+    # The running head is drawn after the page's text, so the page starts with the story.
+    before_sign_off = flat(page_2.split("Signed")[0])
+    assert flat(story(300)).endswith(before_sign_off), page_2
+    assert len(before_sign_off) > 40, "the story's last lines come with the signature"
+    assert "Phone" in page_2
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
