@@ -281,10 +281,10 @@ def test_the_longest_values_print_whole_within_their_pages(kind: str, paper: str
         reader = PdfReader(BytesIO(pdf))
         assert len(reader.pages) <= (4 if large else 2), name
         text = unicodedata.normalize("NFC", "".join(p.extract_text() for p in reader.pages))
-        # Page numbers, the running head and the list's numbers (drawn last on their page) sit
-        # between the halves of a value that runs on.
+        # Page numbers, the running head and the lists' numbers and bullets (drawn last on their
+        # page) sit between the halves of a value that runs on.
         text = re.sub(r"\s+", "", text)
-        text = re.sub(r"Page\d+of\d+|\(continued\),from|(?:\d{1,2}\.)+", "", text)
+        text = re.sub(r"Page\d+of\d+|\(continued\),from|(?:\d{1,2}\.)+|•", "", text)
         text = text.replace("Aletterformydoctoraboutmytaper", "").replace(
             "Requestforchangesatwork", ""
         )
