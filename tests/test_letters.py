@@ -389,7 +389,7 @@ def test_the_sign_off_goes_onto_page_2_with_the_end_of_the_story():
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_the_warning_names_the_answer_and_how_much_to_shorten(paper: str):
-    symptoms, others = listed(10), (listed(6, 65), listed(6, 65))
+    symptoms, others = listed(10), (listed(4, 65), listed(4, 65))
     rendered = _physician_letter(paper, symptoms, *others)
     ((name, pdf),) = rendered
     assert rendered.pages == {name: 2}
@@ -400,10 +400,13 @@ def test_the_warning_names_the_answer_and_how_much_to_shorten(paper: str):
     (warning,) = rendered.warnings
     assert warning.field == "medication.symptoms"
     by = int(re.search(r"about (\d+) characters", warning.message).group(1))
-    assert 0 < by < len(symptoms) // 2, "it names a shortening that can be done"
+    assert 0 < by < len(symptoms), "it names a shortening that can be done"
     fits = _physician_letter(paper, symptoms[: len(symptoms) - by], *others)
     assert fits.pages == {name: 1}
     assert fits.warnings == []
+    # And no more than that: a line of the list (80 characters) less still runs on.
+    short = _physician_letter(paper, symptoms[: len(symptoms) - max(by - 80, 0)], *others)
+    assert short.pages == {name: 2}
 
 
 def test_a_value_over_its_limit_is_refused_with_the_limit(tmp_path: Path, capsys):
@@ -436,7 +439,7 @@ def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, m
     assert "letters --details my-details.toml" in stdout
     starter = tmp_path / "my-details.toml"
     first = starter.read_text()
-    assert "Please do not stop or cut my medicine fast" in first
+    assert "Please do not stop or sharply cut my medicine" in first
     code, _, stderr = run(capsys, "init-details", "my-details.toml", "--project", ROOT)
     assert code == 2
     assert stderr == "error: my-details.toml: already exists; not overwritten (pick another name)\n"
