@@ -51,7 +51,8 @@ def validate_details(
     `lines` (key -> line, from a details file) puts the line in the message too. `stylesheet` is
     the print.css whose fonts must have every character (default: the bundled project's).
     """
-    check = _Checker(source, lines or {}, stylesheet)
+    needs = set(needs)
+    check = _Checker(source, lines or {}, stylesheet, needs)
     values: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
     for section, table in _sections(data, check):
         for name, value in table.items():
@@ -64,7 +65,7 @@ def validate_details(
             checked = check.value(field, value)
             if checked is not None:
                 values[section][name] = checked
-    _required(values, set(needs), check)
+    _required(values, needs, check)
     if not check.problems:
         _defaults(values, today)
     # In file order; problems with no line (a field left out, or a form's) in the registry's.
@@ -99,9 +100,11 @@ def _sections(data: Mapping[str, Any], check: _Checker):
 class _Checker:
     """Collects problems, each located at its key's line."""
 
-    def __init__(self, source: str, lines: Mapping[str, int], stylesheet: Path | None):
+    def __init__(
+        self, source: str, lines: Mapping[str, int], stylesheet: Path | None, needs: set[str]
+    ):
         self.source, self.lines = source, lines
-        self.stylesheet = stylesheet
+        self.stylesheet, self.needs = stylesheet, needs
         self.problems: list[Problem] = []
 
     def problem(self, key: str, message: str, field: bool = True) -> None:
@@ -178,6 +181,8 @@ class _Checker:
         count = len(field.choices)
         example = f'{field.name} = ["all"]' if field.all_choice else f"{field.name} = [1, 3]"
         if not items:
+            if not self.needs & set(field.letters):
+                return None  # Left empty for a letter not being made: nothing is asked.
             return self.problem(field.key, f"nothing is chosen: {_at_least_one(field)}")
         chosen: list[str] = []
         for item in items:

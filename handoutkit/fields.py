@@ -68,7 +68,11 @@ class Field:
     choices: tuple[str, ...] = ()  # for CHOICES and ONE fields
     all_choice: bool = False  # "all" may stand for every choice
     default: Any = None  # used when the file leaves it out ("today" for the letter date)
-    example: Any = ""  # the value in the starter file
+    # The value in the starter file: a default (every request; the medicine not named), or the
+    # made-up name and date of birth, refused until changed. No other answer is filled in: left
+    # there, it would print as the person's own, or ask an employer for changes nobody chose.
+    # Examples of what to write are in the help words instead.
+    example: Any = ""
     sample: bool = False  # the example is made up: refused if it is left unchanged
     lines: int = 1  # multi-line fields: how many lines their box offers on a blank letter
     max_lines: int = 1  # multi-line fields: at most this many lines (so that letters fit)
@@ -93,11 +97,9 @@ FIELDS: tuple[Field, ...] = (
     Field("person.email", letters=(PHYSICIAN_LETTER,), placeholder="email", max_length=120),
     Field("person.address", multiline=True, max_length=300, lines=3, max_lines=6),
     Field("medication.name", letters=BOTH, placeholder="medication",
-          required_for=(PHYSICIAN_LETTER,), max_length=80, example="clonazepam"),
-    Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80,
-          example="1 mg twice a day"),
-    Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40,
-          example="2019"),
+          required_for=(PHYSICIAN_LETTER,), max_length=80),
+    Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80),
+    Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40),
     Field("medication.earlier_tapers", letters=(PHYSICIAN_LETTER,),
           placeholder="earlier_tapers", multiline=True, max_length=400, lines=2, max_lines=6),
     Field("medication.symptoms", letters=(PHYSICIAN_LETTER,), placeholder="symptoms",
@@ -118,11 +120,9 @@ FIELDS: tuple[Field, ...] = (
     Field("employer.job_title", letters=(EMPLOYER_LETTER,), placeholder="job_title",
           max_length=80),
     Field("employer.limitations", CHOICES, (EMPLOYER_LETTER,), "limitation",
-          required_for=(EMPLOYER_LETTER,), choices=LIMITATIONS,
-          example=("fatigue", "concentration-memory")),
+          required_for=(EMPLOYER_LETTER,), choices=LIMITATIONS, example=()),
     Field("employer.accommodations", CHOICES, (EMPLOYER_LETTER,), "accommodation",
-          required_for=(EMPLOYER_LETTER,), choices=ACCOMMODATIONS,
-          example=("flexible-hours", "remote-work")),
+          required_for=(EMPLOYER_LETTER,), choices=ACCOMMODATIONS, example=()),
     Field("employer.other_accommodations", letters=(EMPLOYER_LETTER,),
           placeholder="other_accommodations", multiline=True, max_length=400, lines=2,
           max_lines=8),

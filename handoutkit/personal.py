@@ -124,11 +124,13 @@ def build_letters(
     candidates = [h.id for h in select(letters, only, what="letter")]
     wanted, empty = letters_wanted(data, candidates)
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
-    if (only and empty) or not wanted:
-        raise InputError([_nothing_to_make(id, shown, found.lines) for id in empty])
     values, problems = validate_details(
         data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
     )
+    if (only and empty) or not wanted:
+        # Said together with every other mistake in the file, so one edit can fix them all.
+        nothing = [_nothing_to_make(id, shown, found.lines) for id in empty]
+        problems = sorted([*problems, *nothing], key=lambda p: (p.line is None, p.line or 0))
     if problems:
         raise InputError(problems)
     made.settings = resolve(region, paper, values, clinic)

@@ -200,7 +200,10 @@ def test_the_next_command_printed_is_one_that_works(tmp_path: Path):
     details = tmp_path / "my details.toml"
     text = details.read_text(encoding="utf-8")
     assert f"#     {command}\n" in text, "the starter file says the same command"
-    details.write_text(text.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", ""))
+    mine = text.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", "")
+    mine = mine.replace('name = ""  ', 'name = "diazepam"', 1)
+    mine = mine.replace("limitations = []", "limitations = [1]")
+    details.write_text(mine.replace("accommodations = []", "accommodations = [3]"))
     argv = [*shlex.split(command), "--project", str(ROOT), "--out", "mine"]
     ran = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True)
     assert (ran.returncode, ran.stderr) == (0, "")

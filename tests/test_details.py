@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -70,17 +71,29 @@ def test_the_starter_file_explains_itself():
 
 def test_the_untouched_starter_is_refused_until_its_examples_are_changed(tmp_path: Path):
     text = starter()
-    assert errors(tmp_path, text) == [
+    made_up = [
         'my-details.toml:20: person.name: "Jordan Lee" is the example from the starter file: '
         "write your own here",
         "my-details.toml:21: person.date_of_birth: 1980-04-02 is the example from the starter "
         "file: write your own here",
     ]
+    assert errors(tmp_path, text, set()) == made_up
     mine = text.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", "1979-06-30")
-    details = load(tmp_path, mine)
+    # Nothing else is filled in for the person: no medicine, dose or limits at work they did not
+    # write. Only the defaults are: every request, and the medicine not named to an employer.
+    both = ["physician-letter", "employer-accommodation"]
+    assert letters_wanted(tomllib.loads(mine), both) == ([], both), "so none is made"
+    assert errors(tmp_path, mine) == [
+        "my-details.toml:27: medication.name: is required for the physician-letter: write it "
+        'between the quote marks: name = "..."',
+        "my-details.toml:57: employer.limitations: nothing is chosen: choose at least one",
+        "my-details.toml:65: employer.accommodations: nothing is chosen: choose at least one",
+    ]
+    details = load(tmp_path, mine.replace('name = ""  ', 'name = "diazepam"', 1), both[:1])
     assert details["person"]["name"] == "Ana Pérez"
+    assert details["medication"] == {"name": "diazepam"}
     assert details["letter"] == {"date": "2026-11-26", "requests": ["all"]}
-    assert details["employer"]["disclose_condition"] is False
+    assert details["employer"] == {"disclose_condition": False}
     assert details["settings"] == {}
 
 
@@ -246,7 +259,7 @@ def test_field_errors_name_their_line(tmp_path: Path):
         'start = "2026-12-25"',
         "my-details.toml:8: [physican]: unknown section; did you mean 'physician'?",
         "my-details.toml: medication.name: is required for the physician-letter: write it "
-        'between the quote marks: name = "clonazepam"',
+        'between the quote marks: name = "..."',
     ]
 
 
@@ -255,7 +268,7 @@ def test_medication_is_required_only_for_the_physician_letter(tmp_path: Path):
     assert load(tmp_path, text, {"employer-accommodation"})["person"]["name"] == "A"
     assert errors(tmp_path, text, {"physician-letter"}) == [
         "my-details.toml: medication.name: is required for the physician-letter: write it "
-        'between the quote marks: name = "clonazepam"'
+        'between the quote marks: name = "..."'
     ]
 
 
@@ -313,9 +326,14 @@ def test_requests_that_cannot_be_chosen(tmp_path: Path):
 
 
 def test_an_empty_list_is_refused(tmp_path: Path):
-    text = '[person]\nname = "A"\n[letter]\nrequests = []\n'
-    assert errors(tmp_path, text, set()) == [
-        'my-details.toml:4: letter.requests: nothing is chosen: choose "all", or at least one'
+    text = '[person]\nname = "A"\n[medication]\nname = "x"\n[letter]\nrequests = []\n'
+    assert errors(tmp_path, text, {"physician-letter"}) == [
+        'my-details.toml:6: letter.requests: nothing is chosen: choose "all", or at least one'
+    ]
+    # Unless its letter is not being made: the starter's empty [employer] lists ask nothing.
+    text += "[employer]\nlimitations = []\naccommodations = []\n"
+    assert errors(tmp_path, text, {"physician-letter"}) == [
+        'my-details.toml:6: letter.requests: nothing is chosen: choose "all", or at least one'
     ]
 
 

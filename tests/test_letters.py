@@ -438,6 +438,7 @@ def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, m
     assert code == 0
     assert "letters --details my-details.toml" in stdout
     starter = tmp_path / "my-details.toml"
+    assert stat.S_IMODE(starter.stat().st_mode) == 0o600, "it will hold health details"
     first = starter.read_text()
     assert "Please do not stop or sharply cut my medicine" in first
     code, _, stderr = run(capsys, "init-details", "my-details.toml", "--project", ROOT)
@@ -450,11 +451,26 @@ def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, m
     assert stderr.splitlines()[0].endswith(
         'person.name: "Jordan Lee" is the example from the starter file: write your own here'
     )
-    starter.write_text(first.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", ""))
-    code, _, _ = run(capsys, *letters)
+    # Changing the made-up name and date is not enough: nothing else was filled in for them.
+    mine = first.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", "")
+    starter.write_text(mine)
+    code, stdout, stderr = run(capsys, *letters)
+    assert (code, stdout) == (2, "")
+    assert [line.split(": ", 2)[2] for line in stderr.splitlines()] == [
+        "[medication] and [physician] are empty, so no physician-letter can be made: fill in "
+        "[medication] and [physician] for it",
+        "[employer] is empty, so no employer-accommodation can be made: fill in [employer] for it",
+    ]
+    starter.write_text(mine.replace('name = ""  ', 'name = "diazepam"', 1))
+    code, stdout, _ = run(capsys, *letters)
     assert code == 0
+    assert stdout.startswith("skipped: my-details.toml:53: [employer] is empty")
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [
+        "physician-letter.pdf",
+        "using-your-letters.pdf",
+    ]
     assert len(PdfReader(tmp_path / "mine" / "physician-letter.pdf").pages) == 1
-    assert "Ana Pérez" in text_of(tmp_path / "mine" / "employer-accommodation.pdf")
+    assert "Ana Pérez" in text_of(tmp_path / "mine" / "physician-letter.pdf")
 
 
 def test_region_and_paper_follow_the_settings_order(tmp_path: Path, capsys):
