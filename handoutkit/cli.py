@@ -322,7 +322,9 @@ def cmd_init_details(args: argparse.Namespace) -> int:
         _region_names(library),
     )
     try:
-        with path.open("x", encoding="utf-8") as handle:
+        # Readable by its owner only, as the letters are: it will hold their health details.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
         problem = Problem(_shown(path), "already exists; not overwritten (pick another name)")
