@@ -138,15 +138,27 @@ def build_letters(
     renderer = Renderer(project, clinic, made.settings.lang, made.settings.region)
     rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
     beside = _beside_letters(renderer, edition)
-    out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-    for name, pdf in rendered:
-        write_atomic(out / name, pdf, PRIVATE)
-        made.written.append(out / name)
-    for name, pdf in beside:
-        write_atomic(out / name, pdf)
-        made.written.append(out / name)
+    try:
+        out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        for name, pdf in rendered:
+            write_atomic(out / name, pdf, PRIVATE)
+            made.written.append(out / name)
+        for name, pdf in beside:
+            write_atomic(out / name, pdf)
+            made.written.append(out / name)
+    except OSError as exc:
+        raise InputError(_cannot_write(out, exc)) from None
     made.warnings = rendered.warnings
     return made
+
+
+def _cannot_write(out: Path, exc: OSError) -> Problem:
+    """An --out folder that is a file, or cannot be made or written (permissions, a full disk)."""
+    if out.exists() and not out.is_dir():
+        reason = "is a file, not a folder"
+    else:
+        reason = f"cannot be written ({exc.strerror or exc})"
+    return Problem(_shown(out), f"{reason}: choose another folder with --out")
 
 
 def _beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:

@@ -421,6 +421,20 @@ def test_a_value_over_its_limit_is_refused_with_the_limit(tmp_path: Path, capsys
     )
 
 
+@pytest.mark.parametrize("kind", ["file", "unwritable"])
+def test_an_out_folder_that_cannot_be_written(tmp_path: Path, capsys, kind: str):
+    out = tmp_path / "out"
+    if kind == "file":
+        out.write_text("not a folder")
+        expected = f"error: {out.as_posix()}: is a file, not a folder"
+    else:
+        out = Path("/proc/letters")  # cannot be made, even by root
+        expected = f"error: {out.as_posix()}: cannot be written (No such file or directory)"
+    code, stdout, stderr = run(capsys, "letters", "--details", FULL, "--out", out)
+    assert (code, stdout) == (2, "")
+    assert stderr == f"{expected}: choose another folder with --out\n"
+
+
 def test_only_with_an_unknown_letter(tmp_path: Path, capsys):
     code, _, stderr = run(
         capsys, "letters", "--details", FULL, "--out", tmp_path, "--only", "physician-leter"
