@@ -284,7 +284,7 @@ def _required(values, needs: set[str], check: _Checker) -> None:
             if field.type == CHOICES:
                 check.problem(field.key, f"is required{why}: {_at_least_one(field)}")
                 continue
-            example = field.example if field.example and not field.sample else "..."
+            example = field.hint or (field.example if not field.sample else "") or "..."
             check.problem(
                 field.key,
                 f'is required{why}: write it between the quote marks: {field.name} = "{example}"',

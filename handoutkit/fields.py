@@ -73,6 +73,7 @@ class Field:
     # there, it would print as the person's own, or ask an employer for changes nobody chose.
     # Examples of what to write are in the help words instead.
     example: Any = ""
+    hint: str = ""  # what to write, shown in a message when the field is required and missing
     sample: bool = False  # the example is made up: refused if it is left unchanged
     lines: int = 1  # multi-line fields: how many lines their box offers on a blank letter
     max_lines: int = 1  # multi-line fields: at most this many lines (so that letters fit)
@@ -97,7 +98,7 @@ FIELDS: tuple[Field, ...] = (
     Field("person.email", letters=(PHYSICIAN_LETTER,), placeholder="email", max_length=120),
     Field("person.address", multiline=True, max_length=300, lines=3, max_lines=6),
     Field("medication.name", letters=BOTH, placeholder="medication",
-          required_for=(PHYSICIAN_LETTER,), max_length=80),
+          required_for=(PHYSICIAN_LETTER,), max_length=80, hint="clonazepam"),
     Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80),
     Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40),
     Field("medication.earlier_tapers", letters=(PHYSICIAN_LETTER,),

@@ -85,7 +85,7 @@ def test_the_untouched_starter_is_refused_until_its_examples_are_changed(tmp_pat
     assert letters_wanted(tomllib.loads(mine), both) == ([], both), "so none is made"
     assert errors(tmp_path, mine) == [
         "my-details.toml:27: medication.name: is required for the physician-letter: write it "
-        'between the quote marks: name = "..."',
+        'between the quote marks: name = "clonazepam"',
         "my-details.toml:57: employer.limitations: nothing is chosen: choose at least one",
         "my-details.toml:65: employer.accommodations: nothing is chosen: choose at least one",
     ]
@@ -259,7 +259,7 @@ def test_field_errors_name_their_line(tmp_path: Path):
         'start = "2026-12-25"',
         "my-details.toml:8: [physican]: unknown section; did you mean 'physician'?",
         "my-details.toml: medication.name: is required for the physician-letter: write it "
-        'between the quote marks: name = "..."',
+        'between the quote marks: name = "clonazepam"',
     ]
 
 
@@ -268,7 +268,7 @@ def test_medication_is_required_only_for_the_physician_letter(tmp_path: Path):
     assert load(tmp_path, text, {"employer-accommodation"})["person"]["name"] == "A"
     assert errors(tmp_path, text, {"physician-letter"}) == [
         "my-details.toml: medication.name: is required for the physician-letter: write it "
-        'between the quote marks: name = "..."'
+        'between the quote marks: name = "clonazepam"'
     ]
 
 
