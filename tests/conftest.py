@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -11,6 +12,31 @@ import pytest
 from handoutkit import Edition, Project, build
 
 ROOT = Path(__file__).resolve().parent.parent
+# The day the tests run on, as far as the code can tell: region numbers checked "more than six
+# months ago" are counted from it, so the suite gives the same answers next year.
+TODAY = "2026-11-26"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hermetic_session(tmp_path_factory):
+    """The suite never reads the user's clinic.toml, my-details.toml or build/: clinic.toml and
+    build/ are looked up in the current folder, so every test runs in a scratch folder, and the
+    date the code sees is fixed."""
+    previous, saved = Path.cwd(), os.environ.get("HANDOUTS_TODAY")
+    os.chdir(tmp_path_factory.mktemp("session-cwd"))
+    os.environ["HANDOUTS_TODAY"] = TODAY
+    yield
+    os.chdir(previous)
+    if saved is None:
+        os.environ.pop("HANDOUTS_TODAY", None)
+    else:
+        os.environ["HANDOUTS_TODAY"] = saved
+
+
+@pytest.fixture(autouse=True)
+def _scratch_folder(tmp_path_factory, monkeypatch):
+    """Each test starts in its own empty current folder (tmp_path stays the test's own)."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 
 def copy_project(dest: Path, with_handouts: bool = True) -> Path:

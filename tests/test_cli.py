@@ -178,3 +178,15 @@ def test_version(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     assert capsys.readouterr().out.startswith("handouts ")
+
+
+def test_tests_run_away_from_the_users_files():
+    # clinic.toml, my-details.toml and build/ are looked up in the current folder: a test that
+    # ran in the checkout would read the user's own files and could overwrite their build.
+    from pathlib import Path
+
+    from .conftest import ROOT
+
+    here = Path.cwd().resolve()
+    assert not here.is_relative_to(ROOT)
+    assert list(here.iterdir()) == []

@@ -77,12 +77,13 @@ def test_a_build_with_nothing_to_do_never_imports_weasyprint(tmp_path: Path):
     out = tmp_path / "out"
     build(Project(ROOT), EDITIONS, out, jobs=1)
     script = (
-        "import sys, make_handouts\n"
-        f"code = make_handouts.main(['--out', {str(out)!r}])\n"
+        "import sys\n"
+        "from handoutkit.cli import main\n"
+        f"code = main(['--out', {str(out)!r}])\n"
         "print('weasyprint' in sys.modules, code)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False 0"
     assert "0 rendered, 12 unchanged and reused" in result.stdout
