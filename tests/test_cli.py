@@ -7,7 +7,7 @@ from pathlib import Path
 
 from make_handouts import main
 
-from .conftest import sheet_text
+from .conftest import ROOT, sheet_text
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -183,10 +183,6 @@ def test_version(capsys):
 def test_tests_run_away_from_the_users_files():
     # clinic.toml, my-details.toml and build/ are looked up in the current folder: a test that
     # ran in the checkout would read the user's own files and could overwrite their build.
-    from pathlib import Path
-
-    from .conftest import ROOT
-
     here = Path.cwd().resolve()
     assert not here.is_relative_to(ROOT)
     assert list(here.iterdir()) == []
