@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from . import cache
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
-from .errors import BuildError, Problem
+from .errors import BuildError, ContentError, Problem
 from .kinds import KINDS
 from .language import DEFAULT_LANG
 from .library import Library, load_library, select
@@ -31,6 +32,7 @@ class Built:
 
 
 Progress = Callable[[Built], None]
+Warn = Callable[[Problem], None]
 
 
 def plan(
@@ -71,14 +73,22 @@ def build(
     force: bool = False,
     html: bool = False,
     lang: str = DEFAULT_LANG,
+    warn: Warn | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
 ) -> list[Built]:
     """Make every selected output; with out=None (`check`) render in memory and write nothing.
 
     Unchanged outputs are reused without importing WeasyPrint. Every sheet is attempted even
     when one fails, so a run reports every problem; what rendered is written and listed in the
-    manifest before the failures are raised.
+    manifest before the failures are raised. Warnings (numbers not checked for six months) go
+    to warn, or, with strict, stop the build before anything is rendered.
     """
-    library = load_library(project, clinic, lang)
+    library = load_library(project, clinic, lang, today=today)
+    if strict and library.warnings:
+        raise ContentError([_strict(w) for w in library.warnings])
+    for warning in library.warnings if warn else ():
+        warn(warning)
     selected = select(library.handouts, only)
     base = cache.base_fingerprint(project, clinic)
     planned = plan(library, selected, editions, base, booklet=not only)
@@ -153,6 +163,10 @@ def _render(library: Library, todo, out, processes, built, progress) -> list[Pro
             emit(result)
     # Workers finish in any order; report in file order, once per distinct problem.
     return list(dict.fromkeys(sorted(problems, key=lambda p: p.source)))
+
+
+def _strict(warning: Problem) -> Problem:
+    return Problem(warning.source, f"{warning.message} (--strict)", warning.line, warning.field)
 
 
 def _output(library: Library, job: Job, pages: int, size: int, sha256: str) -> Output:

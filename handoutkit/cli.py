@@ -105,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
+    _strict_option(build_cmd)
     build_cmd.set_defaults(run=cmd_build)
 
     command(
@@ -121,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--paper", choices=PAPERS, action="append", help="only this paper (default: both)"
     )
+    _strict_option(check_cmd)
     check_cmd.set_defaults(run=cmd_check)
     watch_cmd = command(
         "watch",
@@ -173,6 +175,14 @@ def _letter_commands(command, common, edition) -> None:
         "--only", nargs="+", action="extend", metavar="ID", help="just this letter"
     )
     letters_cmd.set_defaults(run=cmd_letters)
+
+
+def _strict_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (crisis numbers not checked for six months, a missing law line)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -237,7 +247,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     papers = args.paper or list(PAPERS)
     editions = [Edition(paper, large) for paper in papers for large in (False, True)]
-    built = build(_project(args), editions, out=None, clinic=clinic)
+    built = build(_project(args), editions, out=None, clinic=clinic, warn=_warn, strict=args.strict)
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
     print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
@@ -335,6 +345,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         html=args.html,
+        warn=_warn,
+        strict=args.strict,
     )
     elapsed = time.perf_counter() - started
     reused = sum(1 for b in built if b.reused)
@@ -374,6 +386,10 @@ def _blank_clinic(example: Path) -> str:
         is_setting = line and not line.startswith(("#", "[", " ")) and "=" in line
         lines.append(f"# {line}" if is_setting or line.startswith(("Bristol",)) else line)
     return "\n".join(lines) + "\n"
+
+
+def _warn(problem: Problem) -> None:
+    print(f"warning: {problem}", file=sys.stderr, flush=True)
 
 
 def _progress(out: Path):

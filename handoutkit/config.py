@@ -1,4 +1,4 @@
-"""Region data (crisis lines, employment law) and the clinic config file."""
+"""The clinic config file: name, phone, logo, colour, paper and region, validated."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import parse_date
 from .editions import PAPERS
-from .errors import ContentError, InputError, Problem, did_you_mean, toml_problem
-from .project import Project
+from .errors import InputError, Problem, did_you_mean, toml_problem
+from .regions import DEFAULT_REGION, REGIONS
 
-REGIONS = ("us", "ca", "uk", "au")
-DEFAULT_REGION = "us"
 CLINIC_KEYS = ("name", "phone", "website", "address", "logo", "accent", "paper", "region")
 LOGO_TYPES = (".png", ".svg")
 MIN_CONTRAST = 4.5
@@ -37,31 +34,6 @@ class Clinic:
     @property
     def folder(self) -> Path | None:
         return self.logo.parent if self.logo else None
-
-
-def load_region(project: Project, region: str = DEFAULT_REGION) -> dict[str, Any]:
-    """One region's crisis lines and employment-law line, every region's lines, the review date."""
-    source = project.regions.relative_to(project.root).as_posix()
-    try:
-        data = tomllib.loads(project.regions.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(Problem(source, "file is missing; it holds the crisis lines")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(Problem(source, f"is not valid TOML: {exc}")) from None
-    regions = data.get("regions", {})
-    problems = [
-        Problem(source, f"[regions.{key}] needs '{field}'")
-        for key in REGIONS
-        for field in ("name", "emergency", "lines", "employment_law")
-        if field not in regions.get(key, {})
-    ]
-    reviewed = parse_date(data.get("reviewed"))
-    if reviewed is None:
-        problems.append(Problem(source, "'reviewed' must be a date written YYYY-MM-DD"))
-    if problems:
-        raise ContentError(problems)
-    everywhere = [regions[key] for key in REGIONS]
-    return {"region": region, "reviewed": reviewed, "all": everywhere, **regions[region]}
 
 
 CLINIC_FILE = "clinic.toml"

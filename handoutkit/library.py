@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .config import DEFAULT_REGION, Clinic, load_region
+from .config import Clinic
 from .content import Handout, load_handouts
-from .errors import InputError, Problem, did_you_mean
+from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
+from .regions import DEFAULT_REGION, load_regions
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class Library:
     region: dict[str, Any]
     language: Language
     clinic: Clinic | None = None
+    # What `check` and `build` print as warnings (and refuse with --strict): stale numbers, a
+    # region without a law line.
+    warnings: tuple[Problem, ...] = ()
 
     def by_id(self, id: str) -> Handout:
         return next(h for h in self.handouts if h.id == id)
@@ -32,17 +37,35 @@ def load_library(
     clinic: Clinic | None = None,
     lang: str = DEFAULT_LANG,
     region: str | None = None,
+    today: dt.date | None = None,
 ) -> Library:
-    """Validate everything that can be validated without rendering; raise on any problem."""
+    """Validate everything that can be validated without rendering; raise on any problem.
+
+    Sheets and regions are both read first, so one run reports the problems of both.
+    """
     project.check_layout()
-    handouts = load_handouts(project.handouts, project.root)
-    region_name = region or (clinic.region if clinic else DEFAULT_REGION)
+    problems: list[Problem] = []
+    handouts, regions = [], None
+    try:
+        handouts = load_handouts(project.handouts, project.root)
+    except ContentError as exc:
+        problems += exc.problems
+    try:
+        regions = load_regions(project, today)
+    except ContentError as exc:
+        problems += exc.problems
+    if problems:
+        raise ContentError(problems)
+    language = load_language(project.strings, lang)
+    code = region or (clinic.region if clinic else DEFAULT_REGION)
+    fallback = language.text("region.missing_law")
     return Library(
         project,
         tuple(handouts),
-        load_region(project, region_name),
-        load_language(project.strings, lang),
+        regions.region(code, fallback),
+        language,
         clinic,
+        regions.warnings,
     )
 
 
