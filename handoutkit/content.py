@@ -12,6 +12,7 @@ import yaml
 
 from .errors import ContentError, Problem, did_you_mean
 from .kinds import KINDS
+from .rawhtml import check_html
 
 AUDIENCES = ("patient", "supporter", "physician", "employer")
 PARTIALS = "partials"
@@ -68,12 +69,18 @@ def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
         raise ContentError(Problem(_display(folder, root), "no handout files (*.md) found"))
     first_seen: dict[str, str] = {}
     partials = load_partials(folder / PARTIALS)
+    for name in partials:
+        partial = folder / PARTIALS / f"{name}.md"
+        text = partial.read_text(encoding="utf-8")
+        problems.extend(check_html(text, _display(partial, root), skip_front_matter=False))
     for path in files:
         source = _display(path, root)
         text = path.read_text(encoding="utf-8")
+        # The sheet's own HTML is checked before shared text goes in, so lines are the file's.
+        refused = check_html(text, source)
         text, missing = expand_includes(text, partials, source)
         handout, found = parse_handout(text, source, path.name)
-        found = missing + found
+        found = missing + found + refused
         problems.extend(found)
         if handout is None:
             continue
