@@ -17,8 +17,10 @@ from weasyprint.urls import URLFetcher
 from .config import Clinic
 from .editions import Edition
 from .errors import BuildError, PageBudgetError, Problem
+from .expect import Expect
 from .fonts import FONT_ROOT
 from .language import Language
+from .pagecheck import check_pages
 from .project import Project
 from .stylesheets import Stylesheet, stack
 
@@ -123,10 +125,13 @@ class PdfRenderer:
         source: str,
         budget: int | None = None,
         forms: bool = False,
+        expect: Expect | None = None,
     ) -> Pdf:
         """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
 
         With forms=True, <input> and <textarea> become AcroForm fields a reader can fill in.
+        With expect, the laid-out pages are checked for what they must show (pagecheck.py)
+        before any PDF is written.
         """
         self.fetcher.refused.clear()
         with _weasyprint_warnings() as warnings:
@@ -141,6 +146,9 @@ class PdfRenderer:
             if budget is not None and pages > budget:
                 lines = sum(_line_count(page) for page in document.pages[budget:])
                 raise PageBudgetError(source, pages, budget, lines)
+            missing = check_pages(document.pages, expect) if expect else []
+            if missing:
+                raise BuildError(missing)
             data = document.write_pdf(**options)
         problems = [
             Problem(source, f"refused to load '{url}' (outside the project)")

@@ -14,6 +14,8 @@ from typing import Any
 from .config import Clinic
 from .editions import Edition
 from .errors import BuildError, Problem
+from .expect import Expect, SheetRule
+from .kinds import KINDS
 from .language import DEFAULT_LANG
 from .library import Library, load_library
 from .project import Project
@@ -108,6 +110,25 @@ class Renderer:
         data, pages, grade = self._render(job)
         return Rendered(job, data, pages, seconds=time.perf_counter() - started, grade=grade)
 
+    def expect(self, job: Job, handouts) -> Expect:
+        """What the job's pages must show, by the kinds registry: crisis box, footer, clinic."""
+        language, crisis, clinic = self.library.language, self.library.region, self.library.clinic
+        rules = {
+            h.id: SheetRule(h.id, h.source, KINDS[h.kind], h.title, language.long_date(h.reviewed))
+            for h in handouts
+        }
+        texts = [language.text("crisis.emergency", number=crisis["emergency"])]
+        texts += [line["number"] for line in crisis["lines"]]
+        footer = language.strings["footer"]
+        return Expect(
+            rules,
+            tuple(texts),
+            tuple(v for v in (clinic.name, clinic.phone) if v) if clinic else (),
+            f"{footer['page']} {{n}} {footer['page_of']} {{total}}",
+            job.edition.name,
+            booklet=job.document == "booklet",
+        )
+
     @property
     def pdfs(self):
         if self._pdf is None:
@@ -122,10 +143,11 @@ class Renderer:
         if job.document == "booklet":
             # Duplex printing needs an even count, padded with a notes page when it is odd.
             # The guess is usually right, so the booklet is usually laid out only once.
-            out = self.pdfs.render(self.html(job), job.edition, language, source)
+            expect = self.expect(job, self.library.handouts)
+            out = self.pdfs.render(self.html(job), job.edition, language, source, expect=expect)
             if out.pages % 2:
                 html = self.html(job, notes_page=not job.notes_page)
-                out = self.pdfs.render(html, job.edition, language, source)
+                out = self.pdfs.render(html, job.edition, language, source, expect=expect)
             return out.data, out.pages, None
         handout = self.library.by_id(job.id)
         body = self._body(job)
@@ -139,6 +161,7 @@ class Renderer:
                 source,
                 budget=handout.page_budget(job.edition.large_print),
                 forms=job.document == "fillable",
+                expect=self.expect(job, [handout]),
             )
         except BuildError as exc:
             if not (report and report.problems):

@@ -29,7 +29,7 @@ def stack(
     for name in edition.stylesheets:
         path = project.styles / name
         sheets.append(Stylesheet(name, path.read_text(encoding="utf-8"), path))
-    sheets.append(Stylesheet(f"words-{language.code}", language.page_css))
+    sheets.append(Stylesheet(f"words-{language.code}", language.page_css(edition.large_print)))
     if clinic and clinic.accent:
         # The clinic's colour is the one style that comes from outside styles/.
         sheets.append(Stylesheet("clinic", f":root {{ --accent: {clinic.accent}; }}"))
