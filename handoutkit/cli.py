@@ -335,10 +335,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = (args.out or Path("build")).resolve()
     edition = _edition(args, clinic)
     started = time.perf_counter()
+    removed: list[str] = []
+
+    def withdrawn(path: str) -> None:
+        removed.append(path)
+        print(f"  removed {_shown(out / path)}: no sheet in handouts/ makes it any more")
+
     built = build(
         _project(args),
         [edition],
         out,
+        removed=withdrawn,
         only=args.only,
         progress=_progress(out),
         clinic=clinic,
@@ -354,8 +361,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(_summary(built))
     print(
         f"\n{_count(len(built), 'PDF')} in {_shown(out / edition.name)} in {elapsed:.1f} s: "
-        f"{len(built) - reused} rendered, {reused} unchanged and reused; "
-        f"list: {_shown(out / 'manifest.json')}"
+        f"{len(built) - reused} rendered, {reused} unchanged and reused"
+        + (f", {_count(len(removed), 'withdrawn output')} removed" if removed else "")
+        + f"; list: {_shown(out / 'manifest.json')}"
     )
     return 0
 
