@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -100,6 +101,17 @@ class PdfRenderer:
         self.fetcher = ProjectFetcher([*allowed, FONT_ROOT])
         self._stylesheets: dict[tuple[str, str], list[CSS]] = {}
         self._base_url = self.project.root.resolve().as_uri() + "/"
+
+    def close(self) -> None:
+        """Remove the folder of fonts WeasyPrint copied into the temporary directory.
+
+        WeasyPrint removes it only when its FontConfiguration is garbage-collected, which a
+        process that exits (a pool worker) never does: each left one weasyprint-* folder.
+        """
+        folder = getattr(self.font_config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.font_config._folder = None
 
     def stylesheets(self, edition: Edition, language: Language) -> list[CSS]:
         """Parsed once per edition and language, then reused for every page."""

@@ -66,11 +66,12 @@ def build_letters(
 
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
-    renderer = Renderer(project, clinic)
-    letters = select(_letters(renderer), only, what="letter")
-    shown = _shown(details_file)
-    values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
-    rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
+    with Renderer(project, clinic) as renderer:
+        letters = select(_letters(renderer), only, what="letter")
+        shown = _shown(details_file)
+        needs = {h.id for h in letters}
+        values = load_details(details_file, shown, needs, today or dt.date.today())
+        rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
     for name, data in rendered:
         write_atomic(out / name, data)
     return [out / name for name, _ in rendered]

@@ -79,6 +79,17 @@ class Renderer:
         self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
         self._booklet_bodies: list[SheetBody] | None = None
 
+    def close(self) -> None:
+        """Remove what rendering left in the temporary directory; the renderer stays usable."""
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def source(self, job: Job) -> str:
         if job.document == "booklet":
             return f"{BOOKLET_ID} ({job.edition.name})"
