@@ -313,6 +313,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
     def report(round_: Round) -> None:
         if round_.changed:
             print(f"changed: {', '.join(round_.changed)}")
+        for path in round_.removed:
+            print(f"  removed {_shown(out / path)}: no sheet in handouts/ makes it any more")
+        for line in round_.warnings:
+            print(f"warning: {line}", file=sys.stderr, flush=True)
         for line in round_.errors:
             print(f"error: {line}", file=sys.stderr, flush=True)
         rendered = sum(1 for b in round_.built if not b.reused)
@@ -326,7 +330,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     try:
         watch(_project(args), [edition], out, args.clinic, report, progress=_progress(out))
     except KeyboardInterrupt:
-        print("stopped watching")
+        print("stopped watching", file=sys.stderr)
+        return 130
     return 0
 
 

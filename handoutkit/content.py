@@ -62,7 +62,7 @@ class Handout:
 def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
     """Load every NN-*.md in folder, in file order; raise ContentError listing every problem."""
     root = root or folder.parent
-    files = sorted(folder.glob("*.md"))
+    files = _sheet_files(folder)
     problems: list[Problem] = []
     handouts: list[Handout] = []
     if not files:
@@ -100,7 +100,12 @@ def load_partials(folder: Path) -> dict[str, str]:
     """Shared wording by name: partials/<name>.md, plain Markdown without front matter."""
     if not folder.is_dir():
         return {}
-    return {p.stem: p.read_text(encoding="utf-8").strip("\n") for p in sorted(folder.glob("*.md"))}
+    return {p.stem: p.read_text(encoding="utf-8").strip("\n") for p in _sheet_files(folder)}
+
+
+def _sheet_files(folder: Path) -> list[Path]:
+    # An editor's lock or backup of a sheet (.#01-x.md, an emacs lock) is not a sheet.
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#")))
 
 
 def expand_includes(text: str, partials: dict[str, str], source: str) -> tuple[str, list[Problem]]:
