@@ -19,11 +19,10 @@ from .config import Clinic
 from .editions import Edition
 from .errors import BuildError, PageBudgetError, Problem
 from .expect import Expect
-from .fonts import FONT_ROOT
 from .language import Language
 from .pagecheck import check_pages
 from .project import Project
-from .stylesheets import Stylesheet, stack
+from .stylesheets import Stylesheet, resource_folders, stack
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -95,10 +94,7 @@ class PdfRenderer:
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
 
     def __post_init__(self) -> None:
-        allowed = self.project.folders()
-        if self.clinic and self.clinic.folder:
-            allowed.append(self.clinic.folder)  # The logo lives beside the clinic file.
-        self.fetcher = ProjectFetcher([*allowed, FONT_ROOT])
+        self.fetcher = ProjectFetcher(resource_folders(self.project, self.clinic))
         self._stylesheets: dict[tuple[str, str], list[CSS]] = {}
         self._base_url = self.project.root.resolve().as_uri() + "/"
 

@@ -77,11 +77,24 @@ class Templates:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
         return SheetBody(handout, html, mode)
 
-    def sheet(self, body: SheetBody, edition: Edition) -> str:
-        return self.env.get_template("handout.html").render(page=body, edition=edition.name)
+    def sheet(self, body: SheetBody, edition: Edition, preview: bool = False) -> str:
+        """The sheet's page; a preview also carries its footer as text (screen.css shows it)."""
+        return self.env.get_template("handout.html").render(
+            page=body, edition=edition.name, preview=preview
+        )
 
-    def booklet(self, bodies: Sequence[SheetBody], edition: Edition, notes_page: bool) -> str:
+    def booklet(
+        self,
+        bodies: Sequence[SheetBody],
+        edition: Edition,
+        notes_page: bool,
+        preview: bool = False,
+    ) -> str:
         reviewed = max(b.handout.reviewed for b in bodies)
         return self.env.get_template("booklet.html").render(
-            pages=bodies, edition=edition.name, reviewed=reviewed, notes_page=notes_page
+            pages=bodies,
+            edition=edition.name,
+            reviewed=reviewed,
+            notes_page=notes_page,
+            preview=preview,
         )

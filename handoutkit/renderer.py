@@ -95,14 +95,14 @@ class Renderer:
             return f"{BOOKLET_ID} ({job.edition.name})"
         return self.library.by_id(job.id).source
 
-    def html(self, job: Job, notes_page: bool | None = None) -> str:
-        """The job's complete HTML page."""
+    def html(self, job: Job, notes_page: bool | None = None, preview: bool = False) -> str:
+        """The job's complete HTML page (for a --html preview, with its footer as text)."""
         if job.document == "booklet":
             if self._booklet_bodies is None:  # Converted once, for every edition.
                 self._booklet_bodies = [self.templates.body(h) for h in self.library.handouts]
             notes = job.notes_page if notes_page is None else notes_page
-            return self.templates.booklet(self._booklet_bodies, job.edition, notes)
-        return self.templates.sheet(self._body(job), job.edition)
+            return self.templates.booklet(self._booklet_bodies, job.edition, notes, preview)
+        return self.templates.sheet(self._body(job), job.edition, preview)
 
     def _body(self, job: Job) -> SheetBody:
         handout = self.library.by_id(job.id)

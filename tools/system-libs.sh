@@ -3,7 +3,7 @@
 # otherwise prints the exact command to run and fails.
 set -eu
 
-APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk"
+APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk chromium"
 
 if [ "$(uname -s)" = "Darwin" ]; then
     if command -v brew >/dev/null 2>&1 && brew list pango >/dev/null 2>&1; then
@@ -27,6 +27,8 @@ has_lib "libharfbuzz-subset.so.0" || missing="$missing libharfbuzz-subset0"
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
 [ -e /usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf ] || missing="$missing fonts-noto-core"
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing="$missing fonts-noto-cjk"
+# A real browser for the tests of what a browser shows (the --html preview).
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 
 [ -z "$missing" ] && exit 0
 
