@@ -21,6 +21,7 @@ class Kind:
     fillable: bool = False  # also built as a fillable PDF form
     fields: bool = False  # has [[placeholders]] filled from a person's details
     qr_codes: bool = False  # web addresses get QR codes beside them
+    beside_letters: bool = False  # also written next to a person's own letters
 
     @property
     def carries_safety(self) -> bool:
@@ -46,7 +47,7 @@ KINDS: dict[str, Kind] = {
             fields=True,
         ),
         # How to use the letters: the patient's own sheet, printed beside them.
-        Kind("howto", sources=False),
+        Kind("howto", sources=False, beside_letters=True),
     )
 }
 

@@ -12,7 +12,7 @@ from .content import Handout, load_handouts
 from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
-from .regions import DEFAULT_REGION, load_regions
+from .regions import DEFAULT_REGION, load_regions, region_problems
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,20 @@ def load_library(
         problems += exc.problems
     if problems:
         raise ContentError(problems)
-    language = load_language(project.strings, lang)
     code = region or (clinic.region if clinic else DEFAULT_REGION)
-    fallback = language.text("region.missing_law")
+    region_data = regions.region(code)
+    # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.
+    texts = {h.source: "\n".join((h.body, *h.sources)) for h in handouts}
+    problems = region_problems(texts, region_data)
+    if problems:
+        raise ContentError(problems)
     return Library(
         project,
         tuple(handouts),
-        regions.region(code, fallback),
-        language,
+        region_data,
+        load_language(project.strings, lang),
         clinic,
-        regions.warnings,
+        regions.warnings_for(code),
     )
 
 

@@ -31,6 +31,8 @@ def render_letters(
 ) -> list[tuple[str, bytes]]:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
+    The how-to for the letters (kind howto) comes with them: it holds no personal details.
+
     Raises InputError naming the field to shorten when a letter does not fit its budget.
     """
     letters = select(_letters(renderer), only, what="letter")
@@ -46,6 +48,10 @@ def render_letters(
         rendered.append((f"{letter.id}.pdf", result.data))
     if problems:
         raise InputError(problems)
+    # How to use the letters, and where to get urgent help: the person's own page, not a letter.
+    for sheet in (h for h in renderer.library.handouts if KINDS[h.kind].beside_letters):
+        job = Job("sheet", sheet.id, edition, renderer.library.language.code)
+        rendered.append((f"{sheet.id}.pdf", renderer.pdf(job).data))
     return rendered
 
 

@@ -17,18 +17,19 @@ from .errors import Problem, did_you_mean
 ALLOWED: dict[str, tuple[str, ...]] = {
     "div": ("action", "wide", "two-col", "checklist", "blanks", "cards"),
     "span": ("write-in", "blank", "label"),
-    "table": ("diary",),
+    "table": ("diary", "taper"),
     "thead": (),
     "tbody": (),
-    "tr": (),
+    "tr": ("example",),
     "th": ("day", "date", "dose", "score", "sleep"),
     "td": (),
     "br": (),
 }
 # Attributes any of those tags may carry: `markdown` lets Markdown work inside a block.
 ATTRIBUTES = ("class", "markdown", "colspan", "rowspan")
-# Classes a Markdown attribute list may add ({: .name} after a heading or paragraph).
-LIST_CLASSES: tuple[str, ...] = ()
+# Classes a Markdown attribute list may add: {: .key-points} after a sheet's summary paragraph,
+# {: .back } on the heading that starts the back of a two-page sheet.
+LIST_CLASSES: tuple[str, ...] = ("key-points", "back")
 # Tags whose very presence could change every page, not just the sheet's own words.
 DANGEROUS = {"style", "script", "link", "iframe", "object", "embed", "base", "meta", "frame"}
 

@@ -8,16 +8,24 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .content import parse_date
 from .errors import ContentError, InputError, Problem, did_you_mean, toml_problem
 from .project import Project
+from .rawhtml import check_html
 from .tomllines import KeyLines
 
-REGIONS = ("us", "ca", "uk", "au")
+REGIONS = ("us", "ca", "uk", "ie", "au")
 DEFAULT_REGION = "us"
+# Sheets take region text with [[region:NAME]]: one of these fields, or one of the region's words.
+REGION_TEXT = re.compile(r"\[\[region:([a-z_]+)\]\]")
+REGION_VALUES = ("name", "emergency", "employment_law", "help", "employer_sources", "help_sources")
+NO_LAW = (
+    "no line the content brief can source; the employer sheet tells readers to ask HR or a local "
+    "advice service"
+)
 # Crisis services change numbers and close: numbers older than this are flagged by check/build.
 STALE_MONTHS = 6
 # The day staleness is counted from, when set (YYYY-MM-DD): tests and reproducible CI runs.
@@ -49,6 +57,19 @@ def _number(value: Any) -> str | None:
     return None
 
 
+def _texts(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        return f"must be a list of texts in quotes; got {value!r}"
+    return None
+
+
+def _words(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return 'must be a table of words: [regions.<region>.words], then name = "text" lines'
+    wrong = [k for k, v in value.items() if not isinstance(v, str) or not v.strip()]
+    return f"'{wrong[0]}' must be non-empty text in quotes" if wrong else None
+
+
 def _web(value: Any) -> str | None:
     if not isinstance(value, str) or not WEB.match(value):
         return f"must be a web address starting https://; got {value!r}"
@@ -67,8 +88,8 @@ class Field:
 
     check: Callable[[Any], str | None]
     required: bool = True
-    # Missing or empty is printed around (and `check` warns) rather than refused.
-    warn_if_missing: str | None = None
+    markdown: bool = False  # goes into a sheet as Markdown: the sheets' HTML allow-list applies
+    empty_ok: bool = False  # "" means the same as leaving the key out
 
 
 # The schema, as data: a new key is one line here (and its use in the templates).
@@ -83,15 +104,17 @@ REGION_KEYS = {
     "name": Field(_text),
     "emergency": Field(_number),
     "lines": Field(lambda v: None),  # a list of LINE_KEYS tables, checked on its own
-    "employment_law": Field(
-        _text,
-        required=False,
-        warn_if_missing="the employer sheet says to ask HR or a local advice service instead",
-    ),
+    # Only a line the content brief can source; without one the sheet prints `missing_law` and
+    # `check` warns for the clinic's region.
+    "employment_law": Field(_text, required=False, markdown=True, empty_ok=True),
+    "employer_sources": Field(_texts, required=False),  # added to the employer sheet's sources
+    "help": Field(_texts, markdown=True),  # the help sheet's own services, listed first
+    "help_sources": Field(_texts, required=False),  # added to the help sheet's sources
+    "words": Field(_words, markdown=True),  # [[region:er]] and the like; every region has each
 }
 FILE_KEYS = {
     "reviewed": Field(_date),  # when every number was last checked (a line may say `checked`)
-    "missing_law": Field(_text, required=False),  # printed where a region has no law line
+    "missing_law": Field(_text, markdown=True),  # printed where a region has no law line
     "regions": Field(lambda v: None),
 }
 
@@ -102,20 +125,56 @@ class Regions:
 
     regions: dict[str, dict[str, Any]]
     reviewed: dt.date  # the oldest date any printed number was checked
-    missing_law: str | None
-    warnings: tuple[Problem, ...] = ()
+    missing_law: str
+    source: str
+    warnings: tuple[Problem, ...] = ()  # about every region: all their numbers are printed
+    law_lines: dict[str, int | None] = field(default_factory=dict)  # region -> line, for warnings
 
-    def region(self, code: str, missing_law: str) -> dict[str, Any]:
-        """What the templates see as `crisis`: one region, plus every region for the help sheet."""
+    def region(self, code: str) -> dict[str, Any]:
+        """What the templates see as `crisis`: one region, then every region, its own first."""
         data = self.regions[code]
         law = (data.get("employment_law") or "").strip()
         return {
             **data,
             "region": code,
             "reviewed": self.reviewed,
-            "all": [self.regions[key] for key in REGIONS],
-            "employment_law": law or self.missing_law or missing_law,
+            "all": [self.regions[key] for key in (code, *(k for k in REGIONS if k != code))],
+            "source": self.source,
+            "employment_law": law or self.missing_law,
+            "law_missing": not law,
+            "employer_sources": data.get("employer_sources", []),
+            "help_sources": data.get("help_sources", []),
         }
+
+    def warnings_for(self, code: str) -> tuple[Problem, ...]:
+        """The file's warnings, and, for the region in use, a missing law line."""
+        if (self.regions[code].get("employment_law") or "").strip():
+            return self.warnings
+        law = Problem(
+            self.source, NO_LAW, self.law_lines.get(code), f"regions.{code}.employment_law"
+        )
+        return (*self.warnings, law)
+
+
+def region_text(region: dict[str, Any], name: str) -> str | None:
+    """The Markdown a [[region:NAME]] stands for, or None when no region defines NAME."""
+    value = region[name] if name in REGION_VALUES else region["words"].get(name)
+    if isinstance(value, list):
+        return "\n".join(f"- {item}" for item in value)
+    return value
+
+
+def region_problems(texts: dict[str, str], region: dict[str, Any]) -> list[Problem]:
+    """Every [[region:NAME]] in texts (by source) that the region data cannot fill."""
+    known = sorted({*REGION_VALUES, *region["words"]})
+    return [
+        Problem(
+            source, f"no region text '{name}' in {region['source']} (known: {', '.join(known)})"
+        )
+        for source, text in texts.items()
+        for name in dict.fromkeys(REGION_TEXT.findall(text))
+        if region_text(region, name) is None
+    ]
 
 
 def today() -> dt.date:
@@ -157,6 +216,7 @@ def load_regions(project: Project, on: dt.date | None = None) -> Regions:
                     ("regions", code),
                     f"is missing; every region ({', '.join(REGIONS)}) needs its crisis lines",
                 )
+        check.same_words(regions)
     elif regions is not None:
         check.problem(("regions",), "must be a table of regions: [regions.us], [regions.uk], ...")
     if check.problems:
@@ -191,9 +251,9 @@ def _validated(data: dict[str, Any], check: _Checker, on: dt.date) -> Regions:
             ("reviewed",),
             f"{_iso(reviewed)} is after today ({_iso(on)}); write the day the numbers were checked",
         )
-    missing_law = data.get("missing_law")
-    warnings = sorted(check.warnings, key=_by_line)
-    return Regions(regions, min(dates), missing_law, tuple(warnings))
+    warnings = tuple(sorted(check.warnings, key=_by_line))
+    laws = {code: check.lines.line(("regions", code, "employment_law")) for code in REGIONS}
+    return Regions(regions, min(dates), data["missing_law"], check.source, warnings, laws)
 
 
 class _Checker:
@@ -221,18 +281,41 @@ class _Checker:
                 hint = did_you_mean(key, schema, "known keys:")
                 meant.update(k for k in schema if hint == f"; did you mean '{k}'?")
                 self.problem((*path, key), f"unknown key{hint}")
-            elif (wrong := schema[key].check(value)) is not None:
-                if schema[key].warn_if_missing and isinstance(value, str):
-                    self.warning((*path, key), f"is empty; {schema[key].warn_if_missing}")
-                else:
-                    self.problem((*path, key), wrong)
-        for key, field in schema.items():
-            if key in table or key in meant:
+            elif schema[key].empty_ok and isinstance(value, str) and not value.strip():
                 continue
-            if field.required:
+            elif (wrong := schema[key].check(value)) is not None:
+                self.problem((*path, key), wrong)
+            elif schema[key].markdown:
+                self.markdown((*path, key), value)
+        for key, wanted in schema.items():
+            if key not in table and key not in meant and wanted.required:
                 self.problem((*path, key), "is required")
-            elif field.warn_if_missing:
-                self.warning((*path, key), f"is missing; {field.warn_if_missing}")
+
+    def markdown(self, path: tuple, value: Any) -> None:
+        """Text that goes into a sheet keeps to the sheets' HTML allow-list (rawhtml.py)."""
+        if isinstance(value, dict):
+            items = [((*path, key), text) for key, text in value.items()]
+        elif isinstance(value, list):
+            items = [((*path, index), text) for index, text in enumerate(value, start=1)]
+        else:
+            items = [(path, value)]
+        for where, text in items:
+            for problem in check_html(text, "", skip_front_matter=False):
+                self.problem(where, problem.message)
+
+    def same_words(self, regions: dict[str, Any]) -> None:
+        """A sheet's [[region:word]] must work in every region, so each has every word."""
+        tables = {
+            code: region["words"]
+            for code, region in regions.items()
+            if code in REGIONS
+            and isinstance(region, dict)
+            and isinstance(region.get("words"), dict)
+        }
+        every = {word for words in tables.values() for word in words}
+        for code, words in tables.items():
+            for word in sorted(every - set(words)):
+                self.problem(("regions", code, "words"), f"needs '{word}', as every region has it")
 
     def region(self, code: str, region: Any, missing: list[str]) -> None:
         path = ("regions", code)

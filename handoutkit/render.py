@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from markupsafe import escape
 
 from . import placeholders, qr
 from .config import Clinic
@@ -18,9 +16,7 @@ from .kinds import KINDS
 from .language import Language
 from .markup import to_html
 from .project import Project
-
-# Region-dependent text in a sheet: [[region:employment_law]] takes the clinic's region's line.
-REGION_TEXT = re.compile(r"\[\[region:(employment_law)\]\]")
+from .regions import REGION_TEXT, region_text
 
 
 @dataclass(frozen=True)
@@ -30,6 +26,7 @@ class SheetBody:
     handout: Handout
     body_html: str
     mode: str = "blank"
+    sources: tuple[str, ...] = ()
 
 
 class Templates:
@@ -68,14 +65,25 @@ class Templates:
         self, handout: Handout, mode: str = "blank", details: dict[str, Any] | None = None
     ) -> SheetBody:
         """Markdown to HTML; a letter's [[fields]] become lines, form fields or the details."""
-        html = to_html(handout.body, handout.id)
-        html = REGION_TEXT.sub(lambda m: str(escape(self.region[m.group(1)])), html)
+        # Region text is Markdown too (the help sheet's cards), so it goes in before conversion.
+        html = to_html(self._regional(handout.body), handout.id)
         kind = KINDS[handout.kind]
         if kind.fields:
             html = placeholders.fill(html, mode, details, self.language.strings)
         if kind.qr_codes:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
-        return SheetBody(handout, html, mode)
+        sources: list[str] = []
+        for source in handout.sources:
+            # A source "[[region:employer_sources]]" stands for that list of the region's sources.
+            listed = REGION_TEXT.fullmatch(source)
+            if listed and isinstance(self.region.get(listed.group(1)), list):
+                sources += self.region[listed.group(1)]
+            else:
+                sources.append(self._regional(source))
+        return SheetBody(handout, html, mode, tuple(sources))
+
+    def _regional(self, text: str) -> str:
+        return REGION_TEXT.sub(lambda m: region_text(self.region, m.group(1)), text)
 
     def sheet(self, body: SheetBody, edition: Edition, preview: bool = False) -> str:
         """The sheet's page; a preview also carries its footer as text (screen.css shows it)."""

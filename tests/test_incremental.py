@@ -71,7 +71,7 @@ def test_output_is_identical_for_any_number_of_jobs(tmp_path: Path):
     build(Project(ROOT), editions, tmp_path / "one", jobs=1)
     build(Project(ROOT), editions, tmp_path / "two", jobs=2)
     one, two = outputs(tmp_path / "one"), outputs(tmp_path / "two")
-    assert one.keys() == two.keys() and len(one) == 24
+    assert one.keys() == two.keys() and len(one) == 26
     for name in one:
         assert one[name] == two[name], name
     manifest = (tmp_path / "one" / "manifest.json").read_text()
@@ -91,7 +91,7 @@ def test_a_build_with_nothing_to_do_never_imports_weasyprint(tmp_path: Path):
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False 0"
-    assert "0 rendered, 12 unchanged and reused" in result.stdout
+    assert "0 rendered, 13 unchanged and reused" in result.stdout
 
 
 def test_html_previews_are_standalone(tmp_path: Path):
@@ -153,7 +153,7 @@ def test_a_fillable_twin_goes_when_its_sheet_stops_being_a_letter(tmp_path: Path
     out = tmp_path / "out"
     build(project, EDITIONS, out, only=["employer-accommodation"], jobs=1)
     assert (out / "letter" / "employer-accommodation-fillable.pdf").exists()
-    sheet = project.handouts / "07-employer-accommodation.md"
+    sheet = project.handouts / "08-employer-accommodation.md"
     sheet.write_text(sheet.read_text().replace("kind: letter", "kind: handout"))
     stale = withdrawn(load_library(project), read_manifest(out))
     assert [e["path"] for e in stale] == ["letter/employer-accommodation-fillable.pdf"]

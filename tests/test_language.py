@@ -66,8 +66,9 @@ def stub_project(tmp_path: Path) -> Path:
     (root / "templates" / "strings" / "xx.toml").write_text(toml_text(stub), encoding="utf-8")
     regions = tomllib.loads((root / "handouts" / "regions.toml").read_text())
     for region in regions["regions"].values():
-        for key in ("name", "employment_law"):
-            region[key] = marked(region[key])
+        for key in ("name", "employment_law", "help", "words", "employer_sources"):
+            if key in region:
+                region[key] = marked(region[key])
         # Numbers must be numbers (regions.py refuses anything else): their digits, unmarked.
         region["emergency"] = digits(region["emergency"])
         for line in region["lines"]:
@@ -75,8 +76,10 @@ def stub_project(tmp_path: Path) -> Path:
             for key in ("action", "name"):
                 line[key] = marked(line[key])
             line["number"] = digits(line["number"])
+    missing_law = toml_value(marked(regions["missing_law"]))
     (root / "handouts" / "regions.toml").write_text(
-        f'reviewed = "{regions["reviewed"]}"\n\n' + toml_text({"regions": regions["regions"]})
+        f'reviewed = "{regions["reviewed"]}"\nmissing_law = {missing_law}\n\n'
+        + toml_text({"regions": regions["regions"]})
     )
     body = '## «Heading»\n\n«Some words.»\n\n<div class="action" markdown>\n«Do this.»\n</div>\n'
     (root / "handouts" / "01-a-sheet.md").write_text(

@@ -48,6 +48,7 @@ def test_personal_letters_are_one_page_each(personal: Path):
     assert sorted(p.name for p in personal.iterdir()) == [
         "employer-accommodation.pdf",
         "physician-letter.pdf",
+        "using-your-letters.pdf",
     ]
     for pdf in personal.iterdir():
         assert len(PdfReader(pdf).pages) == 1
@@ -149,6 +150,20 @@ def test_chosen_requests_only(tmp_path: Path, capsys):
     assert "even if a refill is late" in letter
     assert "liquid or low-strength tablets" in letter
     assert "It is not addiction" not in letter
+    # The how-to page comes with any letter: it is the person's own, with the crisis lines.
+    assert (tmp_path / "using-your-letters.pdf").exists()
+
+
+def test_the_how_to_beside_personal_letters_holds_no_personal_details(personal: Path):
+    text = " ".join(text_of(personal / "using-your-letters.pdf").split())
+    assert "Cross out what you do not want" in text
+    assert "keep a copy" in text
+    assert "call or text 988" in text
+    for private in ("Zoë", "clonazepam", "Patel", "Acme"):
+        assert private not in text
+    assert page_validation.validate_pdf(
+        personal / "using-your-letters.pdf", profile="ua1"
+    ).is_compliant
 
 
 def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
@@ -159,6 +174,7 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
     assert sorted(p.name for p in out.iterdir()) == [
         "employer-accommodation.pdf",
         "physician-letter.pdf",
+        "using-your-letters.pdf",
     ]
     assert "health information" in stdout
     # The name never reaches stdout or stderr either.
@@ -188,8 +204,8 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
         (
             ("[employer]", '[employer]\nsalary = "x"'),
             "error: {f}: employer.salary: unknown field; expected one of recipient, organisation, "
-            "job_title, limitations, accommodations, other_accommodations, start, review, "
-            "disclose_condition",
+            "job_title, limitations, accommodations, other_accommodations, how_it_helps, start, "
+            "review, disclose_condition",
         ),
     ],
 )
@@ -302,6 +318,7 @@ FIELD_NAMES = {
         *[f"limitation_{c.replace('-', '_')}" for c in CHOICES["limitation"]],
         *[f"accommodation_{c.replace('-', '_')}" for c in CHOICES["accommodation"]],
         "other_accommodations",
+        "how_it_helps",
         "start",
         "review",
         "reply_by",
@@ -342,10 +359,14 @@ def test_blank_letters_have_write_in_lines_and_no_placeholders(real_build: Path)
 
 
 def test_every_choice_appears_once_in_its_letter():
+    def body(id: str) -> str:
+        # Found by id: the NN prefix moves whenever a sheet is added before the letters.
+        return next((ROOT / "handouts").glob(f"[0-9][0-9]-{id}.md")).read_text()
+
     bodies = {
-        "request": (ROOT / "handouts" / "06-physician-letter.md").read_text(),
-        "limitation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
-        "accommodation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
+        "request": body("physician-letter"),
+        "limitation": body("employer-accommodation"),
+        "accommodation": body("employer-accommodation"),
     }
     for kind, choices in CHOICES.items():
         found = [c for n, c, _ in PLACEHOLDER.findall(bodies[kind]) if n == kind]

@@ -44,7 +44,7 @@ def test_personal_letters_leave_nothing_in_the_temporary_directory(
     tmp_path: Path, private_tmp: Path
 ):
     written = build_letters(Project(ROOT), DETAILS, tmp_path / "personal", Edition("letter"))
-    assert len(written) == 2
+    assert len(written) == 3
     assert sorted(p.name for p in private_tmp.iterdir()) == []
 
 

@@ -78,7 +78,7 @@ def test_every_refusal_at_once_with_its_line(mini_project: Path, capsys):
         "colspan, rowspan",
         f"error: {SHEET}:16: <div>: class 'acton' is not allowed; did you mean 'action'?",
         f"error: {SHEET}:17: attribute list {{: .crisis style='color:white' }}: class 'crisis' is "
-        "not allowed",
+        "not allowed; allowed: key-points, back",
         f"error: {SHEET}:17: attribute list {{: .crisis style='color:white' }}: attribute 'style' "
         "is not allowed: a sheet's look comes from styles/",
         f"error: {SHEET}:18: 'javascript:' links are not allowed: a sheet runs no scripts",

@@ -36,6 +36,7 @@ def line_of(path: Path, fragment: str) -> int:
 
 EMPTY = 'emergency = ""'
 EMPTY_LAW = 'employment_law = ""'
+SPAN = 'er = "<span'
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -68,6 +69,7 @@ def test_every_kind_of_mistake_at_once(mini_project: Path, capsys):
         ('number = "HOME to 741741"', 'number = "HOME to 7417 41x"'),
         ('website = "https://988.ca"', 'website = "988.ca"'),
         ("[regions.au]", "[regions.aus]"),
+        ("[regions.au.words]", "[regions.aus.words]"),
     )
     code, _, err = run(capsys, "check", "--project", str(mini_project))
     assert code == 1
@@ -81,28 +83,30 @@ def test_every_kind_of_mistake_at_once(mini_project: Path, capsys):
         at("988.ca") + "regions.ca.lines[1].website: must be a web address starting "
         "https://; got '988.ca'",
         at("[regions.aus]") + "regions.aus: unknown region; did you mean 'au'?",
-        "error: handouts/regions.toml: regions.au: is missing; every region (us, ca, uk, au) "
+        "error: handouts/regions.toml: regions.au: is missing; every region (us, ca, uk, ie, au) "
         "needs its crisis lines",
     ]
     assert "Traceback" not in err
 
 
 def test_a_toml_syntax_error_names_its_line(mini_project: Path, capsys):
-    edit(mini_project, ('name = "Canada"', 'name = "Canada'))
+    path = edit(mini_project, ('name = "Canada"', 'name = "Canada'))
     code, _, err = run(capsys, "check", "--project", str(mini_project))
     assert code == 1
-    assert err.startswith("error: handouts/regions.toml:19: not valid TOML: ")
+    line = line_of(path, 'name = "Canada')
+    assert err.startswith(f"error: handouts/regions.toml:{line}: not valid TOML: ")
     assert len(err.splitlines()) == 1
 
 
 def test_sheet_and_region_problems_are_reported_together(mini_project: Path, capsys):
-    edit(mini_project, ('name = "Canada"', 'nmae = "Canada"'))
+    path = edit(mini_project, ('name = "Canada"', 'nmae = "Canada"'))
     (mini_project / "handouts" / "02-second-sheet.md").write_text("no front matter\n")
     code, _, err = run(capsys, "check", "--project", str(mini_project))
     assert code == 1
     assert err.splitlines() == [
         "error: handouts/02-second-sheet.md:1: must start with '---' and a YAML front matter block",
-        "error: handouts/regions.toml:19: regions.ca.nmae: unknown key; did you mean 'name'?",
+        f"error: handouts/regions.toml:{line_of(path, 'nmae')}: regions.ca.nmae: unknown key; "
+        "did you mean 'name'?",
     ]
 
 
@@ -120,7 +124,7 @@ def test_numbers_checked_long_ago_warn_in_build_and_check(mini_project: Path, ca
         f"warning: handouts/regions.toml:{line_of(path, f'[regions.{code}]')}: regions.{code}: "
         f"numbers last checked {STALE}, over 6 months ago (today is {TODAY}); check each one "
         "with its service, then update 'reviewed'"
-        for code in ("us", "ca", "uk", "au")
+        for code in ("us", "ca", "uk", "ie", "au")
     ]
     assert err.splitlines() == expected
     code, _, err = run(capsys, "check", "--project", str(mini_project), "--paper", "a4")
@@ -135,20 +139,20 @@ def test_strict_turns_the_warnings_into_errors_before_rendering(mini_project: Pa
     )
     assert (code, stdout) == (1, "")
     lines = err.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert all(line.startswith("error: handouts/regions.toml:") for line in lines)
     assert all(line.endswith("then update 'reviewed' (--strict)") for line in lines)
     assert not out.exists()
     code, _, err = run(capsys, "check", "--strict", "--project", str(mini_project))
-    assert code == 1 and len(err.splitlines()) == 4
+    assert code == 1 and len(err.splitlines()) == 5
 
 
 def test_today_is_injectable_and_six_months_is_calendar_months(mini_project: Path, monkeypatch):
     project = Project(mini_project)
     assert load_regions(project, dt.date(2027, 5, 1)).warnings == ()
-    assert len(load_regions(project, dt.date(2027, 5, 2)).warnings) == 4
+    assert len(load_regions(project, dt.date(2027, 5, 2)).warnings) == 5
     monkeypatch.setenv("HANDOUTS_TODAY", "2027-05-02")
-    assert len(load_regions(project).warnings) == 4
+    assert len(load_regions(project).warnings) == 5
     assert not _stale(dt.date(2026, 8, 31), dt.date(2027, 2, 28))
     assert _stale(dt.date(2026, 8, 31), dt.date(2027, 3, 1))
 
@@ -178,47 +182,58 @@ def test_a_number_may_carry_its_own_checked_date(mini_project: Path):
     )
 
 
-def test_a_missing_law_line_warns_and_the_sheet_says_ask_hr(tmp_path: Path, capsys):
+@pytest.mark.parametrize("region", ["ca", "uk"])
+def test_a_missing_law_line_warns_and_the_sheet_says_ask_hr(tmp_path: Path, capsys, region: str):
     project = copy_project(tmp_path / "p")
-    path = edit(
-        project,
-        (
-            "employment_law = \"In Canada, human rights laws ask employers to meet a worker's "
-            'medical needs at work. Check the rules for your province or territory."\n',
-            "",
-        ),
-        ('employment_law = "In Australia', 'employment_law = ""\nold_law = "In Australia'),
-    )
-    path.write_text(path.read_text().replace("old_law", "# old_law"))
+    # Canada has no law line today; make the UK's empty.
+    path = edit(project, ('employment_law = "In Great Britain', 'employment_law = ""\nx = "'))
+    path.write_text(path.read_text().replace('\nx = "', "\n# "))
     clinic = tmp_path / "clinic.toml"
-    clinic.write_text('[clinic]\nname = "Test"\nregion = "ca"\n')
+    clinic.write_text(f'[clinic]\nname = "Test"\nregion = "{region}"\n')
     out = tmp_path / "out"
     code, _, err = run(
         capsys, "--project", str(project), "--clinic", str(clinic), "--out", str(out),
         "--only", "for-employers",
     )  # fmt: skip
-    assert code == 0
+    assert code == 0, err
+    where = line_of(path, EMPTY_LAW) if region == "uk" else line_of(path, "[regions.ca]")
     assert err.splitlines() == [
-        f"warning: handouts/regions.toml:{line_of(path, '[regions.ca]')}: "
-        "regions.ca.employment_law: is missing; the employer sheet says to ask HR or a local "
-        "advice service instead",
-        f"warning: handouts/regions.toml:{line_of(path, EMPTY_LAW)}: "
-        "regions.au.employment_law: is empty; the employer sheet says to ask HR or a local "
-        "advice service instead",
+        f"warning: handouts/regions.toml:{where}: regions.{region}.employment_law: no line the "
+        "content brief can source; the employer sheet tells readers to ask HR or a local advice "
+        "service"
     ]
     text = " ".join(
         " ".join(
             p.extract_text() for p in PdfReader(out / "letter" / "for-employers.pdf").pages
         ).split()
     )
-    assert "Ask HR or a local advice service about your rights at work." in text
-    assert "human rights laws" not in text
+    assert "Ask HR or a local advice service about rights at work." in text
+    assert "Equality Act 2010 requires" not in text
+
+
+def test_text_for_the_sheets_keeps_to_the_html_allow_list(mini_project: Path):
+    path = edit(
+        mini_project,
+        (
+            '"**Rights at work.** Ask HR or a local advice service.",',
+            '"<style>.crisis{display:none}</style>",',
+        ),
+        ('er = "A&E"', 'er = "<span class=crisis>A&E</span>"'),
+    )
+    with pytest.raises(ContentError) as caught:
+        load_regions(Project(mini_project))
+    assert caught.value.lines() == [
+        f"handouts/regions.toml:{line_of(path, '[regions.ca]') + 6}: regions.ca.help[2]: <style> "
+        "is not allowed in a sheet: it could hide or change the crisis box",
+        f"handouts/regions.toml:{line_of(path, SPAN)}: regions.uk.words.er: <span>: class "
+        "'crisis' is not allowed; allowed: write-in, blank, label",
+    ]
 
 
 def test_the_real_file_is_valid_and_fresh():
     regions = load_regions(Project(ROOT), dt.date.fromisoformat(TODAY))
     assert regions.warnings == ()
-    assert sorted(regions.regions) == ["au", "ca", "uk", "us"]
+    assert sorted(regions.regions) == ["au", "ca", "ie", "uk", "us"]
 
 
 def test_key_lines_finds_array_of_tables_and_inline_tables():
