@@ -175,7 +175,10 @@ def test_the_letter_form_shows_using_your_letters_when_the_project_has_it(tmp_pa
         "## Four steps\n\nSign it and keep a copy of each letter.\n",
         kind="howto",
     )
-    (project / "handouts" / "05-using-your-letters.md").write_text(howto)
+    # Replace the project's own how-to sheet when it has one (ids must stay unique).
+    handouts = project / "handouts"
+    sheet = next(handouts.glob("[0-9][0-9]-using-your-letters.md"), None)
+    (sheet or handouts / "05-using-your-letters.md").write_text(howto)
     from handoutkit.web.site import Site
 
     with_sheet = Site(Settings(Project(project)))
@@ -245,7 +248,11 @@ def test_the_web_pdf_is_byte_identical_to_the_command_line(
     argv += ["--out", str(tmp_path / "out"), "--paper", paper]
     argv += ["--large-print"] if large else []
     assert main(argv) == 0
-    [made] = [p for p in (tmp_path / "out").iterdir() if p.suffix == ".pdf"]
+    # The command line also writes the how-to sheet beside the letter; the web shows it instead.
+    made = tmp_path / "out" / f"{letter}.pdf"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [made.name, "using-your-letters.pdf"]
+    )
     assert made.read_bytes() == response.content
     # The same file name as the command line gives it: never the person's name.
     assert response.headers["content-disposition"] == f'attachment; filename="{made.name}"'
