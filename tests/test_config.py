@@ -29,9 +29,7 @@ CRISIS = {
 # can source (ca, ie, au), the sheet sends the reader to HR or a local advice service.
 NO_LAW = "Ask HR or a local advice service about rights at work."
 LAW = {
-    "us": (
-        "Americans with Disabilities Act (ADA) covers employers with 15 or more staff. It requires"
-    ),
+    "us": "Disabilities Act (ADA) covers employers with 15 or more staff. It requires them",
     "ca": NO_LAW,
     "uk": "Equality Act 2010 requires employers to make reasonable adjustments",
     "ie": NO_LAW,
