@@ -135,9 +135,9 @@ def build_letters(
         raise InputError(problems)
     made.settings = resolve(region, paper, values, clinic)
     edition = Edition(made.settings.paper, large_print)
-    renderer = Renderer(project, clinic, made.settings.lang, made.settings.region)
-    rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
-    beside = _beside_letters(renderer, edition)
+    with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
+        rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
+        beside = render_beside_letters(renderer, edition)
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         for name, pdf in rendered:
@@ -161,8 +161,12 @@ def _cannot_write(out: Path, exc: OSError) -> Problem:
     return Problem(_shown(out), f"{reason}: choose another folder with --out")
 
 
-def _beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
-    """The sheets printed beside personal letters, in their region; none if the project has none."""
+def render_beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
+    """The sheets printed beside a person's letters (how to use them, where to get urgent help),
+    in the letters' region; none if the project has none.
+
+    They hold no personal details; the web form shows the same sheet on its own page.
+    """
     lang = renderer.library.language.code
     sheets = [h for h in renderer.library.handouts if KINDS[h.kind].beside_letters]
     return [

@@ -195,6 +195,22 @@ def test_an_unknown_letter_or_page_is_a_404_page(client):
     assert client.get("/handouts/b5/booklet.pdf").status_code == 404
 
 
+def test_a_body_that_is_not_a_form_is_a_400_page(client):
+    for content_type in ("multipart/form-data; boundary=xyz", "multipart/form-data"):
+        response = client.post(
+            "/letters/physician-letter.pdf",
+            content=b"Quxzzy garbage",
+            headers={**SAME_SITE, "content-type": content_type},
+        )
+        assert response.status_code == 400
+        assert "could not be read" in response.text
+        assert_headers(response)
+    many = "&".join(f"a{i}=1" for i in range(400)).encode()
+    form = {**SAME_SITE, "content-type": "application/x-www-form-urlencoded"}
+    response = client.post("/letters/physician-letter.pdf", content=many, headers=form)
+    assert response.status_code == 400
+
+
 def test_healthz(client):
     response = client.get("/healthz")
     assert (response.status_code, response.text) == (200, "ok")

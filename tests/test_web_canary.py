@@ -140,9 +140,14 @@ def test_nothing_typed_is_kept_logged_or_put_in_a_url(tmp_path: Path):
             huge = {"person.name": canary * 5000}
             assert go("POST", "/letters/physician-letter.pdf", data=huge).status_code == 413
             go("GET", f"/letters/physician-letter?name={canary}")
+            # A body that is not the form it claims to be: the parser's complaint quotes it.
+            garbled = {**same, "content-type": "multipart/form-data; boundary=x"}
+            sent = go("POST", "/letters/physician-letter.pdf", content=canary, headers=garbled)
+            assert sent.status_code == 400
     log = app.log
     assert "Application startup complete" in log and "GET /healthz" in log  # logs were caught
     assert canary not in log
+    assert "boundary" not in log  # python-multipart's warning, which quotes the body, is off
     # Nowhere on disk: the project (and the folder it ran in), any temporary directory.
     folders = [ROOT, cwd, server_tmp, Path(tempfile.gettempdir())]
     assert grep(canary, *folders) == []

@@ -350,15 +350,18 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-async def not_found(request: Request, exc: Exception) -> Response:
+async def refused(request: Request, exc: Exception) -> Response:
+    """404 and 405: no such page; anything else Starlette refuses (a body that is not a form,
+    too many fields) is a request that could not be read."""
     site = _site(request)
-    status = getattr(exc, "status_code", 404)
+    status = getattr(exc, "status_code", 400)
     words = site.web["errors"]
+    key = "not_found" if status in (404, 405) else "bad_request"
     return page(
         request,
         "error.html",
         status,
-        title=words["not_found_title"],
-        heading=words["not_found_title"],
-        message=words["not_found"],
+        title=words[f"{key}_title"],
+        heading=words[f"{key}_title"],
+        message=words[key],
     )

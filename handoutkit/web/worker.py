@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..config import Clinic
-from ..content import Handout
 from ..editions import Edition
 from ..errors import HandoutError, Problem
 from ..kinds import KINDS
@@ -66,31 +65,17 @@ class Result:
 
 
 class Worker:
-    """One Renderer per region for letters, one for handouts; made on first use, kept warm."""
+    """One Renderer per region, made on first use and kept warm."""
 
     def __init__(self, setup: Setup):
         self.setup = setup
-        self._letters: dict[str, Renderer] = {}
-        self._handouts: Renderer | None = None
+        self._renderers: dict[str, Renderer] = {}
 
     def renderer(self, region: str) -> Renderer:
-        """For letters: render_letters also makes the sheets printed beside them, which the web
-        page shows as text and offers among the handouts, so these renderers leave them out.
-        The letters themselves are the same bytes."""
-        if region not in self._letters:
-            renderer = Renderer(self.setup.project, self.setup.clinic, self.setup.lang, region)
-            library = renderer.library
-            letters_only = tuple(h for h in library.handouts if not _beside_letters(h))
-            renderer.library = replace(library, handouts=letters_only)
-            self._letters[region] = renderer
-        return self._letters[region]
-
-    @property
-    def handouts(self) -> Renderer:
-        if self._handouts is None:
+        if region not in self._renderers:
             setup = self.setup
-            self._handouts = Renderer(setup.project, setup.clinic, setup.lang, setup.region)
-        return self._handouts
+            self._renderers[region] = Renderer(setup.project, setup.clinic, setup.lang, region)
+        return self._renderers[region]
 
     def warm(self) -> None:
         """Import WeasyPrint and load the fonts now, so the first person does not wait for it."""
@@ -109,13 +94,14 @@ class Worker:
             rendered = render_letters(renderer, task.values, task.edition, [task.letter])
         except HandoutError as exc:
             return Result(problems=tuple(exc.problems))
+        # Only the letter asked for (render_letters names it, e.g. <id>-large.pdf).
         [(name, data)] = [(n, d) for n, d in rendered if n.startswith(task.letter)]
         pages, images = page_images(data, task.preview)
         warnings = tuple(getattr(rendered, "warnings", ()))
         return Result(name, data, pages, images, warnings=warnings)
 
     def handout(self, task: HandoutTask) -> Result:
-        renderer = self.handouts
+        renderer = self.renderer(self.setup.region)
         if task.name == BOOKLET_ID:
             handouts = renderer.library.handouts
             pages = 2 + sum(h.page_budget(task.edition.large_print) for h in handouts)
@@ -130,10 +116,6 @@ class Worker:
             job = Job("sheet", task.name, task.edition, self.setup.lang)
         result = renderer.run(job)
         return Result(task.name, result.data, result.pages, problems=result.problems)
-
-
-def _beside_letters(handout: Handout) -> bool:
-    return getattr(KINDS[handout.kind], "beside_letters", False)
 
 
 def page_images(pdf: bytes, wanted: bool) -> tuple[int, tuple[bytes, ...]]:
