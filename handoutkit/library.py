@@ -12,6 +12,8 @@ from .errors import InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
 
+SPANISH = "es"
+
 
 @dataclass(frozen=True)
 class Library:
@@ -26,6 +28,11 @@ class Library:
     def by_id(self, id: str) -> Handout:
         return next(h for h in self.handouts if h.id == id)
 
+    @property
+    def booklet(self) -> tuple[Handout, ...]:
+        """The sheets in the booklet, in file order; `booklet: false` leaves one out."""
+        return tuple(h for h in self.handouts if h.booklet)
+
 
 def load_library(
     project: Project,
@@ -36,6 +43,8 @@ def load_library(
     """Validate everything that can be validated without rendering; raise on any problem."""
     project.check_layout()
     handouts = load_handouts(project.handouts, project.root)
+    if lang == SPANISH:  # A sheet with `spanish: false` has no Spanish edition.
+        handouts = [h for h in handouts if h.spanish]
     region_name = region or (clinic.region if clinic else DEFAULT_REGION)
     return Library(
         project,
