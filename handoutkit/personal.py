@@ -11,7 +11,7 @@ from .config import Clinic
 from .details import load_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
-from .fields import field_for, lookup
+from .fields import ON_REQUEST, field_for, lookup
 from .kinds import KINDS
 from .library import select
 from .output import write_atomic
@@ -31,9 +31,11 @@ def render_letters(
 ) -> list[tuple[str, bytes]]:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
-    Raises InputError naming the field to shorten when a letter does not fit its budget.
+    The taper plan and the clinician's note come only from details that have their section
+    ([plan], [clinician_note]). Raises InputError naming the field to shorten when a letter
+    does not fit its budget.
     """
-    letters = select(_letters(renderer), only, what="letter")
+    letters = [h for h in select(_letters(renderer), only, what="letter") if _wanted(h, values)]
     rendered: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for letter in letters:
@@ -53,6 +55,11 @@ def _letters(renderer: Renderer):
     return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
 
 
+def _wanted(handout, values: Mapping[str, Any]) -> bool:
+    section = ON_REQUEST.get(handout.id)
+    return section is None or bool(values.get(section))
+
+
 def build_letters(
     project: Project,
     details_file: Path,
@@ -70,6 +77,15 @@ def build_letters(
     letters = select(_letters(renderer), only, what="letter")
     shown = _shown(details_file)
     values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
+    if only:
+        missing = [h for h in letters if not _wanted(h, values)]
+        if missing:
+            raise InputError(
+                [
+                    Problem(shown, f"has no [{ON_REQUEST[h.id]}] section to make the {h.id} from")
+                    for h in missing
+                ]
+            )
     rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
     for name, data in rendered:
         write_atomic(out / name, data)

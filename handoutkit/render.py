@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import escape
 
-from . import placeholders, qr
+from . import placeholders, plan, qr
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
@@ -21,6 +21,7 @@ from .project import Project
 
 # Region-dependent text in a sheet: [[region:employment_law]] takes the clinic's region's line.
 REGION_TEXT = re.compile(r"\[\[region:(employment_law)\]\]")
+STEPS_MARK = "<!--steps-->"
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,31 @@ class Templates:
         html = to_html(handout.body, handout.id)
         html = REGION_TEXT.sub(lambda m: str(escape(self.region[m.group(1)])), html)
         kind = KINDS[handout.kind]
+        # The schedule block goes in after the sheet's blanks are filled, so nothing a person
+        # typed into the plan (a medicine, a name) can ever be read as a [[placeholder]].
+        html = plan.STEPS.sub(STEPS_MARK, html) if kind.steps else html
         if kind.fields:
             html = placeholders.fill(html, mode, details, self.language.strings)
+        if kind.steps:
+            html = html.replace(STEPS_MARK, self._steps(mode, details))
         if kind.qr_codes:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
         return SheetBody(handout, html, mode)
+
+    def _steps(self, mode: str, details: dict[str, Any] | None) -> str:
+        """The plan's table: computed from a [plan] (personal), else rows to fill in."""
+        schedule = plan.schedule_of(details) if mode == "personal" else None
+        view = None
+        if schedule:
+            prescriber = details["plan"].get("prescriber", "")
+            view = plan.view(schedule, prescriber, self.language)
+        html = self.env.get_template("_plan.html").render(
+            plan=view, mode=mode, blank_steps=plan.BLANK_STEPS, pause_rows=plan.PAUSE_ROWS
+        )
+        if view:
+            return html  # Typed values are in it now: never read them as [[placeholders]].
+        # Rows to fill in: its own blanks (medicine, forms) hold no typed values yet.
+        return placeholders.fill(html, mode, details, self.language.strings)
 
     def sheet(self, body: SheetBody, edition: Edition) -> str:
         return self.env.get_template("handout.html").render(page=body, edition=edition.name)

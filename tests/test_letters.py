@@ -369,7 +369,7 @@ def test_manifest_lists_fillable_letters(real_build: Path):
     assert fillable == {
         f"{edition}/{letter}-fillable.pdf"
         for edition in ("letter", "a4", "letter-large", "a4-large")
-        for letter in FIELD_NAMES
+        for letter in (*FIELD_NAMES, "taper-plan")
     }
 
 

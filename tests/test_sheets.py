@@ -26,6 +26,7 @@ EXPECTED = {
     "employer-accommodation": "patient",
     "taper-diary": "patient",
     "help-and-resources": "patient",
+    "taper-plan": "patient",
 }
 
 
