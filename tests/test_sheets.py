@@ -27,6 +27,7 @@ EXPECTED = {
     "taper-diary": "patient",
     "help-and-resources": "patient",
     "taper-plan": "patient",
+    "work-limits-note": "physician",
 }
 
 
