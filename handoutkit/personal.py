@@ -32,10 +32,19 @@ def render_letters(
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
     The taper plan and the clinician's note come only from details that have their section
-    ([plan], [clinician_note]). Raises InputError naming the field to shorten when a letter
-    does not fit its budget.
+    ([plan], [clinician_note]): without it they are left out, or refused when `only` names
+    them. Raises InputError naming the field to shorten when a letter does not fit its budget.
     """
-    letters = [h for h in select(_letters(renderer), only, what="letter") if _wanted(h, values)]
+    letters = select(_letters(renderer), only, what="letter")
+    missing = [h for h in letters if not _wanted(h, values)]
+    if only and missing:
+        raise InputError(
+            [
+                Problem(source, f"has no [{ON_REQUEST[h.id]}] section to make the {h.id} from")
+                for h in missing
+            ]
+        )
+    letters = [h for h in letters if h not in missing]
     rendered: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for letter in letters:
@@ -77,23 +86,24 @@ def build_letters(
     letters = select(_letters(renderer), only, what="letter")
     shown = _shown(details_file)
     values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
-    if only:
-        missing = [h for h in letters if not _wanted(h, values)]
-        if missing:
-            raise InputError(
-                [
-                    Problem(shown, f"has no [{ON_REQUEST[h.id]}] section to make the {h.id} from")
-                    for h in missing
-                ]
-            )
-    rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
+    rendered = render_letters(renderer, values, edition, only, shown)
     for name, data in rendered:
         write_atomic(out / name, data)
     return [out / name for name, _ in rendered]
 
 
 def _too_long(letter, values: Mapping[str, Any], exc: PageBudgetError, shown: str) -> Problem:
-    """Name the field to shorten: the longest free text this letter prints."""
+    """Name the field to shorten: the longest free text this letter prints.
+
+    A plan is long because of its steps, not its words: a stop dose plans a first part.
+    """
+    if KINDS[letter.kind].steps:
+        return Problem(
+            shown,
+            f"the {letter.id} does not fit on {_pages(exc.budget)}; "
+            "set stop_mg to plan a first part",
+            field="plan.stop_mg",
+        )
     used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
     texts = [f for f in used if f.type == "text"]
     candidates = [f for f in texts if f.multiline] or texts

@@ -11,7 +11,15 @@ import page as page_validation
 import pytest
 from pypdf import PdfReader
 
-from handoutkit import Edition, Job, Project, Renderer, render_letters, validate_details
+from handoutkit import (
+    Edition,
+    InputError,
+    Job,
+    Project,
+    Renderer,
+    render_letters,
+    validate_details,
+)
 from make_handouts import main
 
 from .conftest import ROOT
@@ -130,6 +138,30 @@ def test_large_print_plans_stay_within_their_budget(capsys, tmp_path: Path, pape
     assert "35 24 Apr 2028 0.09 mg 0.9 mL Hold" in text_of(pdf)
 
 
+def test_the_longest_plan_that_prints_fits_two_pages_and_large_print_its_budget(
+    capsys, tmp_path: Path
+):
+    """40 steps of three tablet strengths each: the most a printed plan holds."""
+    details = tmp_path / "long.toml"
+    text = PLANS["diazepam"].read_text(encoding="utf-8")
+    text = text.replace("dose_mg = 20", "dose_mg = 60").replace(
+        "cut_percent = 10", "cut_percent = 5"
+    )
+    details.write_text(text, encoding="utf-8")
+    code, _, err = run(
+        capsys, "letters", "--details", details, "--only", "taper-plan", "--out", tmp_path
+    )
+    assert code == 2
+    assert err.startswith(f"error: {details.as_posix()}: plan.stop_mg: the plan takes 46 steps")
+    stop = re.search(r"for example ([\d.]+) \(step 40\)", err).group(1)
+    details.write_text(text.replace("stop_mg = 0", f"stop_mg = {stop}"), encoding="utf-8")
+    assert len(PdfReader(make_plan(capsys, tmp_path, details)).pages) == 2
+    large = make_plan(capsys, tmp_path, details, "--paper", "a4", "--large-print")
+    assert len(PdfReader(large).pages) <= 6
+    assert re.search(rf"\b40 \d+ \w+ 2028 {re.escape(stop)} mg", text_of(large))
+    assert "Your plan stops here. Stay at this dose." in text_of(large)
+
+
 def test_the_plan_is_written_beside_the_letters_only_when_the_file_has_a_plan(
     capsys, tmp_path: Path
 ):
@@ -227,6 +259,9 @@ def test_the_web_app_path_renders_a_plan_from_a_form_mapping():
     renderer = Renderer(Project(ROOT))
     [(name, data)] = render_letters(renderer, values, Edition("a4"), only=["taper-plan"])
     assert name == "taper-plan.pdf" and data.startswith(b"%PDF")
+    with pytest.raises(InputError) as refused:
+        render_letters(renderer, {**values, "plan": {}}, Edition("a4"), only=["taper-plan"])
+    assert refused.value.lines() == ["details: has no [plan] section to make the taper-plan from"]
 
 
 def test_blank_plan_is_one_page_with_rows_to_fill_in(real_build: Path):
