@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build check test lint format bench clean distclean system-libs
+.PHONY: all build check test lint format bench bench-web serve clean distclean system-libs
 
 all: build
 
@@ -25,6 +25,10 @@ build: $(STAMP)
 	$(BIN)/python make_handouts.py build --paper a4
 	$(BIN)/python make_handouts.py build --paper letter --large-print
 	$(BIN)/python make_handouts.py build --paper a4 --large-print
+
+# Make my letter in the browser, on this computer only: http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(BIN)/python make_handouts.py serve
 
 check: $(STAMP)
 	$(BIN)/python make_handouts.py check
@@ -48,3 +52,7 @@ distclean: clean
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The web app under load on loopback: 1 client, then 8 for 3 minutes (about 4 minutes in all).
+bench-web: $(STAMP)
+	$(BIN)/python bench/web.py

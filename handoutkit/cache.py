@@ -19,9 +19,13 @@ PACKAGES = ("weasyprint", "pydyf", "fontpkg-atkinson-hyperlegible", "segno", "ma
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def _hash_files(digest, folder: Path, pattern: str = "*") -> None:
+# Code that never shapes a PDF's bytes: the web app only hands its answers to the renderer.
+NOT_RENDERING = ("__pycache__", "web")
+
+
+def _hash_files(digest, folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()) -> None:
     for path in sorted(p for p in folder.rglob(pattern) if p.is_file()):
-        if "__pycache__" in path.parts:
+        if "__pycache__" in path.parts or set(skip) & set(path.relative_to(folder).parts):
             continue
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
@@ -32,7 +36,7 @@ def base_fingerprint(project: Project, clinic: Clinic | None) -> str:
     digest = hashlib.sha256()
     for name in PACKAGES:
         digest.update(f"{name}={version(name)};".encode())
-    _hash_files(digest, PACKAGE_DIR, "*.py")
+    _hash_files(digest, PACKAGE_DIR, "*.py", skip=NOT_RENDERING)
     _hash_files(digest, project.templates)
     _hash_files(digest, project.styles)
     digest.update(project.regions.read_bytes())

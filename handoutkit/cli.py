@@ -33,6 +33,7 @@ examples:
   handouts init-details my-details.toml       a details file to fill in for your own letters
   handouts letters --details my-details.toml  your letters, into build/personal/
   handouts new my-clinic                      start your clinic's own copy of the sheets
+  handouts serve                              make your letters in the browser
 
 `python make_handouts.py ...` and `python -m handoutkit ...` take the same commands."""
 
@@ -133,6 +134,7 @@ def parser() -> argparse.ArgumentParser:
     watch_cmd.add_argument("--out", type=Path, metavar="DIR", help="default: build/ here")
     watch_cmd.set_defaults(run=cmd_watch)
     _letter_commands(command, common, edition)
+    _serve_command(command)
     new_cmd = command(
         "new",
         "start a clinic's own project",
@@ -173,6 +175,48 @@ def _letter_commands(command, common, edition) -> None:
         "--only", nargs="+", action="extend", metavar="ID", help="just this letter"
     )
     letters_cmd.set_defaults(run=cmd_letters)
+
+
+def _serve_command(command) -> None:
+    serve_cmd = command(
+        "serve",
+        "make your letters in the browser",
+        "Start the web page for making your letters and downloading the handouts, and open it "
+        "in your browser. It runs on this computer only (127.0.0.1) unless --host says "
+        "otherwise. Nothing you type is kept. Ctrl-C stops it.",
+        "handouts serve --port 8080 --no-open",
+    )
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve_cmd.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="port (default: 8000; 0: any free)"
+    )
+    serve_cmd.add_argument(
+        "--no-open", action="store_true", help="do not open the page in a browser"
+    )
+    serve_cmd.add_argument(
+        "--workers",
+        type=_positive,
+        default=2,
+        metavar="N",
+        help="render processes (default: 2; each holds about 80 MB)",
+    )
+    serve_cmd.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the page may be opened by, when --host is not this computer "
+        "(repeat for more)",
+    )
+    serve_cmd.set_defaults(run=cmd_serve)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number, 0 to 65535; got {text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -238,6 +282,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     papers = args.paper or list(PAPERS)
     editions = [Edition(paper, large) for paper in papers for large in (False, True)]
     built = build(_project(args), editions, out=None, clinic=clinic)
+    for problem in load_library(_project(args), clinic).warnings():
+        print(f"warning: {problem}", file=sys.stderr)
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
     print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
@@ -290,6 +336,43 @@ def cmd_letters(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {_shown(path)}")
     print("These letters hold your health information: print them, then keep them private.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.serve import serve
+    from .web.settings import LOCAL_HOSTS, Settings, is_loopback
+
+    host = args.host
+    if is_loopback(host):
+        hosts = LOCAL_HOSTS  # local mode: turn away any other Host (DNS rebinding)
+    elif args.allowed_host:
+        hosts = tuple(args.allowed_host)
+    elif host in ("0.0.0.0", "::"):
+        problem = Problem("--host", f"{host} listens on every network: name the addresses "
+                          "people will type with --allowed-host NAME")  # fmt: skip
+        raise InputError(problem)
+    else:
+        hosts = (host,)
+    settings = Settings(
+        project=_project(args),
+        clinic=_clinic(args),
+        build_dir=Path("build").resolve(),
+        allowed_hosts=hosts,
+        workers=args.workers,
+    )
+
+    def ready(url: str) -> None:
+        print(f"Make my letter is ready at {url}", flush=True)
+        print("Nothing you type is kept. Press Ctrl-C here to stop.", flush=True)
+        if not args.no_open:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    print("Starting: the letter makers warm up for a few seconds...", flush=True)
+    serve(settings, host, args.port, ready)
+    print("stopped")
     return 0
 
 

@@ -45,8 +45,9 @@ ACCOMMODATIONS = (
     "breaks",
     "quiet-space",
     "written-instructions",
-    "reduced-workload",
+    "task-steps",
     "appointments-leave",
+    "check-ins",
 )
 
 
@@ -117,6 +118,8 @@ FIELDS: tuple[Field, ...] = (
           choices=ACCOMMODATIONS, example=("flexible-hours", "remote-work")),
     Field("employer.other_accommodations", letters=(EMPLOYER_LETTER,),
           placeholder="other_accommodations", multiline=True, max_length=400),
+    Field("employer.how_it_helps", letters=(EMPLOYER_LETTER,), placeholder="how_it_helps",
+          multiline=True, max_length=400),
     Field("employer.start", DATE, (EMPLOYER_LETTER,), "start", example="2026-12-01"),
     Field("employer.review", DATE, (EMPLOYER_LETTER,), "review", example="2027-03-01"),
     Field("employer.disclose_condition", BOOL, (EMPLOYER_LETTER,), "condition",

@@ -22,6 +22,7 @@ class Kind:
     fields: bool = False  # has [[placeholders]] filled from a person's details
     qr_codes: bool = False  # web addresses get QR codes beside them
     steps: bool = False  # has the taper schedule block ([[steps]]), blank or from a [plan]
+    beside_letters: bool = False  # also written next to a person's own letters
 
     @property
     def carries_safety(self) -> bool:
@@ -47,7 +48,7 @@ KINDS: dict[str, Kind] = {
             fields=True,
         ),
         # How to use the letters: the patient's own sheet, printed beside them.
-        Kind("howto", sources=False),
+        Kind("howto", sources=False, beside_letters=True),
         # The taper plan: the patient's own sheet, so it keeps the crisis box and the rest; a
         # table and blanks rather than a single action box; filled by hand, on screen or from
         # a prescriber's [plan].

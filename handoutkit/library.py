@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .config import DEFAULT_REGION, Clinic, load_region
+from .config import DEFAULT_REGION, Clinic, load_region, region_problems, region_warnings
 from .content import Handout, load_handouts
-from .errors import InputError, Problem, did_you_mean
+from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
 
@@ -33,6 +33,10 @@ class Library:
         """The sheets in the booklet, in file order; `booklet: false` leaves one out."""
         return tuple(h for h in self.handouts if h.booklet)
 
+    def warnings(self) -> list[Problem]:
+        """What renders but should be fixed before printing: a region without a law line."""
+        return region_warnings(self.region)
+
 
 def load_library(
     project: Project,
@@ -45,13 +49,14 @@ def load_library(
     handouts = load_handouts(project.handouts, project.root)
     if lang == SPANISH:  # A sheet with `spanish: false` has no Spanish edition.
         handouts = [h for h in handouts if h.spanish]
-    region_name = region or (clinic.region if clinic else DEFAULT_REGION)
+    region_data = load_region(project, region or (clinic.region if clinic else DEFAULT_REGION))
+    # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.
+    texts = {h.source: "\n".join((h.body, *h.sources)) for h in handouts}
+    problems = region_problems(texts, region_data)
+    if problems:
+        raise ContentError(problems)
     return Library(
-        project,
-        tuple(handouts),
-        load_region(project, region_name),
-        load_language(project.strings, lang),
-        clinic,
+        project, tuple(handouts), region_data, load_language(project.strings, lang), clinic
     )
 
 

@@ -31,9 +31,12 @@ def render_letters(
 ) -> list[tuple[str, bytes]]:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
-    The taper plan and the clinician's note come only from details that have their section
-    ([plan], [clinician_note]): without it they are left out, or refused when `only` names
-    them. Raises InputError naming the field to shorten when a letter does not fit its budget.
+    The how-to for the letters (kind howto) comes with the person's own letters: it holds no
+    personal details. The taper plan and the clinician's note come only from details that have
+    their section ([plan], [clinician_note]): without it they are left out, or refused when
+    `only` names them.
+
+    Raises InputError naming the field to shorten when a letter does not fit its budget.
     """
     letters = select(_letters(renderer), only, what="letter")
     missing = [h for h in letters if not _wanted(h, values)]
@@ -57,6 +60,13 @@ def render_letters(
         rendered.append((f"{letter.id}.pdf", result.data))
     if problems:
         raise InputError(problems)
+    # How to use the letters, and where to get urgent help: the person's own page, not a letter.
+    # A plan or a clinician's note made on its own is not one of the person's letters.
+    if all(h.id in ON_REQUEST for h in letters):
+        return rendered
+    for sheet in (h for h in renderer.library.handouts if KINDS[h.kind].beside_letters):
+        job = Job("sheet", sheet.id, edition, renderer.library.language.code)
+        rendered.append((f"{sheet.id}.pdf", renderer.pdf(job).data))
     return rendered
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from markupsafe import escape
 
 from . import placeholders, plan, qr
-from .config import Clinic
+from .config import REGION_TEXT, Clinic, region_text
 from .content import Handout
 from .editions import Edition
 from .kinds import KINDS
@@ -19,8 +17,7 @@ from .language import Language
 from .markup import to_html
 from .project import Project
 
-# Region-dependent text in a sheet: [[region:employment_law]] takes the clinic's region's line.
-REGION_TEXT = re.compile(r"\[\[region:(employment_law)\]\]")
+# Where a plan's table of steps goes while the sheet's own blanks are filled (see body()).
 STEPS_MARK = "<!--steps-->"
 
 
@@ -31,6 +28,7 @@ class SheetBody:
     handout: Handout
     body_html: str
     mode: str = "blank"
+    sources: tuple[str, ...] = ()
 
 
 class Templates:
@@ -69,8 +67,8 @@ class Templates:
         self, handout: Handout, mode: str = "blank", details: dict[str, Any] | None = None
     ) -> SheetBody:
         """Markdown to HTML; a letter's [[fields]] become lines, form fields or the details."""
-        html = to_html(handout.body, handout.id)
-        html = REGION_TEXT.sub(lambda m: str(escape(self.region[m.group(1)])), html)
+        # Region text is Markdown too (the help sheet's cards), so it goes in before conversion.
+        html = to_html(self._regional(handout.body), handout.id)
         kind = KINDS[handout.kind]
         # The schedule block goes in after the sheet's blanks are filled, so nothing a person
         # typed into the plan (a medicine, a name) can ever be read as a [[placeholder]].
@@ -81,7 +79,18 @@ class Templates:
             html = html.replace(STEPS_MARK, self._steps(mode, details))
         if kind.qr_codes:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
-        return SheetBody(handout, html, mode)
+        sources: list[str] = []
+        for source in handout.sources:
+            # A source "[[region:employer_sources]]" stands for that list of the region's sources.
+            listed = REGION_TEXT.fullmatch(source)
+            if listed and isinstance(self.region.get(listed.group(1)), list):
+                sources += self.region[listed.group(1)]
+            else:
+                sources.append(self._regional(source))
+        return SheetBody(handout, html, mode, tuple(sources))
+
+    def _regional(self, text: str) -> str:
+        return REGION_TEXT.sub(lambda m: region_text(self.region, m.group(1)), text)
 
     def _steps(self, mode: str, details: dict[str, Any] | None) -> str:
         """The plan's table: computed from a [plan] (personal), else rows to fill in."""

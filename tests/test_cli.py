@@ -178,3 +178,16 @@ def test_version(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     assert capsys.readouterr().out.startswith("handouts ")
+
+
+def test_check_warns_when_the_region_has_no_law_line(mini_project: Path, capsys):
+    clinic = mini_project / "clinic.toml"
+    clinic.write_text('[clinic]\nname = "A"\nregion = "ca"\n', encoding="utf-8")
+    args = ("check", "--project", str(mini_project), "--clinic", str(clinic), "--paper", "letter")
+    code, stdout, stderr = run(capsys, *args)
+    assert code == 0
+    assert stderr == (
+        "warning: handouts/regions.toml: [regions.ca] has no employment_law line the content "
+        "brief can source; the employer sheet tells readers to ask HR or a local advice service\n"
+    )
+    assert "ok: 2 sheets" in stdout

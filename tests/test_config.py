@@ -9,25 +9,37 @@ import page as page_validation
 import pytest
 from pypdf import PdfReader
 
-from handoutkit import InputError, load_handouts
-from handoutkit.config import REGIONS, contrast_on_white, load_clinic
+from handoutkit import ContentError, InputError, Project, load_handouts, load_library
+from handoutkit.config import (
+    REGIONS,
+    contrast_on_white,
+    load_clinic,
+    load_region,
+    region_warnings,
+)
 from handoutkit.kinds import KINDS
 from make_handouts import main
 
 from .conftest import ROOT
 
 DATA = Path(__file__).parent / "data"
+# The first line of each region is one no other region prints.
 CRISIS = {
     "us": ["call or text 988", "HOME to 741741", "call 911"],
     "ca": ["call or text 9-8-8", "call 911"],
-    "uk": ["call 116 123", "SHOUT to 85258", "999 (UK) or 112 (Ireland)"],
+    "uk": ["SHOUT to 85258", "call 116 123", "call 999"],
+    "ie": ["call 112 or 999", "call 116 123"],
     "au": ["call 13 11 14", "0477 13 11 14", "call 000"],
 }
+# A law line says "requires" and names its law and threshold; without a line the content brief
+# can source (ca, ie, au), the sheet sends the reader to HR or a local advice service.
+NO_LAW = "Ask HR or a local advice service about rights at work."
 LAW = {
-    "us": "Americans with Disabilities Act (ADA)",
-    "ca": "human rights laws",
-    "uk": "Equality Act 2010",
-    "au": "disability law asks employers to make fair changes",
+    "us": "Disabilities Act (ADA) covers employers with 15 or more staff. It requires them",
+    "ca": NO_LAW,
+    "uk": "Equality Act 2010 requires employers to make reasonable adjustments",
+    "ie": NO_LAW,
+    "au": NO_LAW,
 }
 
 
@@ -94,7 +106,7 @@ def test_every_clinic_problem_at_once(tmp_path: Path):
         "clinic.toml: clinic.nmae: unknown key; did you mean 'name'?",
         "clinic.toml: clinic.name: is required",
         "clinic.toml: clinic.paper: must be one of letter, a4; got 'legal'",
-        "clinic.toml: clinic.region: must be one of us, ca, uk, au; got 'nz'",
+        "clinic.toml: clinic.region: must be one of us, ca, uk, ie, au; got 'nz'",
         "clinic.toml: clinic.website: must be a web address starting https://; got 'example.org'",
         "clinic.toml: clinic.accent: must be a colour like \"#1d4e89\"; got 'blue'",
         "clinic.toml: clinic.logo: must be a file in the clinic file's folder; got '../secret.png'",
@@ -219,3 +231,73 @@ def test_example_clinic_file_is_valid(tmp_path: Path):
     shutil.copy(DATA / "logo.svg", tmp_path / "logo.svg")
     clinic = load_clinic(tmp_path / "clinic.toml", "clinic.toml")
     assert (clinic.name, clinic.region, clinic.paper) == ("Harbour Lane Clinic", "uk", "a4")
+
+
+def test_uk_help_sheet_lists_its_own_country_first(branded: Path):
+    """The UK edition: UK lines and services first, and no US-only service at all."""
+    text = flat(branded / "a4" / "help-and-resources.pdf")
+    assert text.index("United Kingdom: emergency 999") < text.index("United States")
+    assert text.index("Your GP or pharmacist") < text.index("A patient guide to tapering")
+    for us_only in ("SAMHSA", "1-800-662-4357", "askjan", "warmline", "Job Accommodation"):
+        assert us_only not in text, us_only
+
+
+def test_words_and_sources_follow_the_region(branded: Path, real_build: Path):
+    uk, us = branded / "a4", real_build / "letter"
+    assert "go to A&E" in flat(uk / "understanding-withdrawal.pdf")
+    assert "A seizure (fit)" in flat(uk / "understanding-withdrawal.pdf")
+    assert "lifts" in flat(uk / "supporting-someone.pdf")
+    assert "emergency room" in flat(us / "understanding-withdrawal.pdf")
+    assert "rides" in flat(us / "supporting-someone.pdf")
+    uk_employer, us_employer = flat(uk / "for-employers.pdf"), flat(us / "for-employers.pdf")
+    assert "Equality Act 2010 (GB)" in uk_employer.split("Sources:")[1]
+    assert "EEOC" not in uk_employer and "ADA" not in uk_employer
+    assert "EEOC guidance on the ADA" in us_employer.split("Sources:")[1]
+    assert "This is a request for reasonable adjustments at work." in flat(
+        uk / "employer-accommodation.pdf"
+    )
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_only_regions_without_a_sourced_law_line_warn(region: str):
+    data = load_region(Project(ROOT), region)
+    warnings = [str(p) for p in region_warnings(data)]
+    if region in ("us", "uk"):
+        assert warnings == []
+        assert "requires" in data["employment_law"]
+    else:
+        assert warnings == [
+            f"handouts/regions.toml: [regions.{region}] has no employment_law line the content "
+            "brief can source; the employer sheet tells readers to ask HR or a local advice service"
+        ]
+        assert data["employment_law"].endswith(NO_LAW)
+
+
+def test_ireland_is_a_region_of_its_own():
+    ireland = load_region(Project(ROOT), "ie")
+    assert ireland["name"] == "Ireland"
+    assert [line["number"] for line in ireland["lines"]] == ["116 123"]
+    uk = load_region(Project(ROOT), "uk")
+    assert "Ireland" not in uk["name"] and "112" not in uk["emergency"]
+
+
+def test_a_region_missing_a_word_is_reported(mini_project: Path):
+    regions = mini_project / "handouts" / "regions.toml"
+    regions.write_text(
+        regions.read_text(encoding="utf-8").replace('rides = "lifts"\n', "", 1), encoding="utf-8"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_region(Project(mini_project), "us")
+    assert caught.value.lines() == [
+        "handouts/regions.toml: [regions.uk.words] needs 'rides', as every region has it"
+    ]
+
+
+def test_a_sheet_asking_for_unknown_region_text_is_reported(mini_project: Path):
+    sheet = mini_project / "handouts" / "01-first-sheet.md"
+    sheet.write_text(sheet.read_text(encoding="utf-8") + "\nGo to [[region:hospital]].\n")
+    with pytest.raises(ContentError) as caught:
+        load_library(Project(mini_project))
+    assert caught.value.lines()[0].startswith(
+        "handouts/01-first-sheet.md: no region text 'hospital' in handouts/regions.toml (known: "
+    )

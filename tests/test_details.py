@@ -117,8 +117,8 @@ def test_validate_details_takes_any_mapping_and_names_each_field():
     )
     assert [(p.field, p.message) for p in problems] == [
         ("employer.accommodations", "unknown choice 'nap'; expected one of flexible-hours, "
-         "remote-work, breaks, quiet-space, written-instructions, reduced-workload, "
-         "appointments-leave"),
+         "remote-work, breaks, quiet-space, written-instructions, task-steps, "
+         "appointments-leave, check-ins"),
     ]  # fmt: skip
     good, none = validate_details({"person": {"name": "Ana"}}, {"employer-accommodation"}, TODAY)
     assert none == []

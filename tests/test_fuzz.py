@@ -70,6 +70,7 @@ def test_any_details_file_gives_letters_or_clean_errors(tmp_path_factory, capsys
         assert sorted(p.name for p in out.iterdir()) == [
             "employer-accommodation.pdf",
             "physician-letter.pdf",
+            "using-your-letters.pdf",
         ]
     else:
         assert_clean_failure(code, err)

@@ -62,14 +62,17 @@ def stub_project(tmp_path: Path) -> Path:
     (root / "templates" / "strings" / "xx.toml").write_text(toml_text(stub), encoding="utf-8")
     regions = tomllib.loads((root / "handouts" / "regions.toml").read_text())
     for region in regions["regions"].values():
-        for key in ("name", "emergency", "employment_law"):
-            region[key] = marked(region[key])
+        for key in ("name", "emergency", "employment_law", "help", "words", "employer_sources"):
+            if key in region:
+                region[key] = marked(region[key])
         for line in region["lines"]:
             line.pop("website", None)
             for key in ("action", "number", "name"):
                 line[key] = marked(line[key])
+    missing_law = toml_value(marked(regions["missing_law"]))
     (root / "handouts" / "regions.toml").write_text(
-        f'reviewed = "{regions["reviewed"]}"\n\n' + toml_text({"regions": regions["regions"]})
+        f'reviewed = "{regions["reviewed"]}"\nmissing_law = {missing_law}\n\n'
+        + toml_text({"regions": regions["regions"]})
     )
     body = '## «Heading»\n\n«Some words.»\n\n<div class="action" markdown>\n«Do this.»\n</div>\n'
     (root / "handouts" / "01-a-sheet.md").write_text(

@@ -49,6 +49,7 @@ def test_personal_letters_are_one_page_each(personal: Path):
     assert sorted(p.name for p in personal.iterdir()) == [
         "employer-accommodation.pdf",
         "physician-letter.pdf",
+        "using-your-letters.pdf",
     ]
     for pdf in personal.iterdir():
         assert len(PdfReader(pdf).pages) == 1
@@ -150,6 +151,20 @@ def test_chosen_requests_only(tmp_path: Path, capsys):
     assert "even if a refill is late" in letter
     assert "liquid or low-strength tablets" in letter
     assert "It is not addiction" not in letter
+    # The how-to page comes with any letter: it is the person's own, with the crisis lines.
+    assert (tmp_path / "using-your-letters.pdf").exists()
+
+
+def test_the_how_to_beside_personal_letters_holds_no_personal_details(personal: Path):
+    text = " ".join(text_of(personal / "using-your-letters.pdf").split())
+    assert "Cross out what you do not want" in text
+    assert "keep a copy" in text
+    assert "call or text 988" in text
+    for private in ("Zoë", "clonazepam", "Patel", "Acme"):
+        assert private not in text
+    assert page_validation.validate_pdf(
+        personal / "using-your-letters.pdf", profile="ua1"
+    ).is_compliant
 
 
 def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
@@ -160,6 +175,7 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
     assert sorted(p.name for p in out.iterdir()) == [
         "employer-accommodation.pdf",
         "physician-letter.pdf",
+        "using-your-letters.pdf",
     ]
     assert "health information" in stdout
     # The name never reaches stdout or stderr either.
@@ -189,8 +205,8 @@ def test_personal_letters_stay_out_of_the_manifest(tmp_path: Path, capsys):
         (
             ("[employer]", '[employer]\nsalary = "x"'),
             "error: {f}: employer.salary: unknown field; expected one of recipient, organisation, "
-            "job_title, limitations, accommodations, other_accommodations, start, review, "
-            "disclose_condition",
+            "job_title, limitations, accommodations, other_accommodations, how_it_helps, start, "
+            "review, disclose_condition",
         ),
     ],
 )
@@ -303,6 +319,7 @@ FIELD_NAMES = {
         *[f"limitation_{c.replace('-', '_')}" for c in CHOICES["limitation"]],
         *[f"accommodation_{c.replace('-', '_')}" for c in CHOICES["accommodation"]],
         "other_accommodations",
+        "how_it_helps",
         "start",
         "review",
         "reply_by",
@@ -343,12 +360,16 @@ def test_blank_letters_have_write_in_lines_and_no_placeholders(real_build: Path)
 
 
 def test_every_choice_appears_once_in_its_letter():
+    def body(id: str) -> str:
+        # Found by id: the NN prefix moves whenever a sheet is added before the letters.
+        return next((ROOT / "handouts").glob(f"[0-9][0-9]-{id}.md")).read_text()
+
     bodies = {
-        "request": (ROOT / "handouts" / "06-physician-letter.md").read_text(),
-        "limitation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
-        "accommodation": (ROOT / "handouts" / "07-employer-accommodation.md").read_text(),
-        "note_limitation": (ROOT / "handouts" / "11-work-limits-note.md").read_text(),
-        "note_accommodation": (ROOT / "handouts" / "11-work-limits-note.md").read_text(),
+        "request": body("physician-letter"),
+        "limitation": body("employer-accommodation"),
+        "accommodation": body("employer-accommodation"),
+        "note_limitation": body("work-limits-note"),
+        "note_accommodation": body("work-limits-note"),
     }
     for kind, choices in CHOICES.items():
         found = [c for n, c, _ in PLACEHOLDER.findall(bodies[kind]) if n == kind]
@@ -388,8 +409,10 @@ def test_large_print_personal_letters_fit_their_budget(tmp_path: Path, capsys):
 # The clinician's note of work limits -----------------------------------------------------
 
 NOTE = DATA / "clinician-note.toml"
-NOTE_BODY = (ROOT / "handouts" / "11-work-limits-note.md").read_text(encoding="utf-8")
-EMPLOYER_BODY = (ROOT / "handouts" / "07-employer-accommodation.md").read_text(encoding="utf-8")
+NOTE_BODY = next((ROOT / "handouts").glob("[0-9][0-9]-work-limits-note.md")).read_text("utf-8")
+EMPLOYER_BODY = next((ROOT / "handouts").glob("[0-9][0-9]-employer-accommodation.md")).read_text(
+    "utf-8"
+)
 
 
 def note(tmp_path: Path, capsys, **changes) -> str:
@@ -431,9 +454,9 @@ def test_note_lists_only_the_chosen_limits_and_changes(tmp_path: Path, capsys):
     text = note(tmp_path, capsys)
     for chosen in ("Tiredness and low energy.", "Trouble focusing or remembering.",
                    "Poor sleep.", "Flexible hours or a later start.", "Short rest breaks.",
-                   "Written instructions."):  # fmt: skip
+                   "Written steps and checklists."):  # fmt: skip
         assert chosen in text, chosen
-    for left_out in ("Worry or panic.", "A quieter space.", "Time off for appointments."):
+    for left_out in ("Worry or panic.", "A quieter space", "Time off for appointments."):
         assert left_out not in text, left_out
 
 

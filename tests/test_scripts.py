@@ -182,7 +182,9 @@ def test_letters_render_without_notdef(rendered):
     code, warnings, out = rendered
     assert code == 0
     assert [w for w in warnings if ".notdef" in w] == []
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{letter}.pdf" for letter in LETTERS)
+    # Beside the letters: how to use them (the person's own page, with no details on it).
+    expected = [f"{letter}.pdf" for letter in LETTERS] + ["using-your-letters.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)
 
 
 @pytest.mark.parametrize("script", NAMES)

@@ -1,7 +1,23 @@
 #!/bin/sh
 # Checks the system libraries WeasyPrint needs; installs them with apt-get when run as root,
 # otherwise prints the exact command to run and fails.
+#   sh tools/system-libs.sh            what `make` needs
+#   sh tools/system-libs.sh --browser  also Chromium, for the web app's browser tests (CI)
 set -eu
+
+if [ "${1:-}" = "--browser" ]; then
+    sh "$0"
+    [ -x /usr/bin/chromium ] && exit 0
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Chromium for the browser tests"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        exit 0
+    fi
+    echo "Missing: Chromium, for the web app's browser tests. Install it with:" >&2
+    echo "    sudo apt-get install -y chromium" >&2
+    exit 1
+fi
 
 APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk"
 

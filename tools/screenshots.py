@@ -1,0 +1,75 @@
+"""Screenshots of every web page at phone (320 px) and desktop (1280 px) widths, to look at.
+
+    .venv/bin/python tools/screenshots.py [OUT]     (default OUT: build/screenshots)
+
+Starts `handouts serve` on a free port, drives Debian's Chromium with Playwright, and writes
+full-page PNGs: home, both letter forms (empty, filled with the preview, with errors), the same
+without JavaScript, and the not-found page.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.web_helpers import CHROMIUM, CHROMIUM_ARGS, Served  # noqa: E402
+
+WIDTHS = {"phone": 320, "desktop": 1280}
+FILLED = {
+    "person.name": "Ana Pérez",
+    "medication.name": "clonazepam",
+    "medication.dose": "0.5 mg twice a day",
+    "medication.symptoms": "Poor sleep and a racing heart when a dose is late. " * 6,
+}
+
+
+def shoot(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with tempfile.TemporaryDirectory() as cwd, Served(Path(cwd)) as app, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for js in (True, False):
+            for device, width in WIDTHS.items():
+                page = browser.new_page(
+                    viewport={"width": width, "height": 900}, java_script_enabled=js
+                )
+                suffix = f"{device}{'' if js else '-nojs'}"
+
+                def save(name: str, page=page, suffix=suffix) -> None:
+                    path = out / f"{name}-{suffix}.png"
+                    page.screenshot(path=path, full_page=True)
+                    written.append(path)
+
+                page.goto(app.url)
+                save("home")
+                for letter in ("physician-letter", "employer-accommodation"):
+                    page.goto(f"{app.url}letters/{letter}")
+                    save(letter)
+                page.goto(f"{app.url}letters/physician-letter")
+                page.get_by_role("button", name="Download my letter (PDF)").click()
+                page.wait_for_selector("#error-summary")
+                save("physician-letter-errors")
+                if js:
+                    page.goto(f"{app.url}letters/physician-letter")
+                    for key, value in FILLED.items():
+                        page.locator(f'[name="{key}"]').fill(value)
+                    page.wait_for_selector("#preview-pages img", timeout=30_000)
+                    page.wait_for_timeout(1500)
+                    save("physician-letter-preview")
+                page.goto(f"{app.url}no-such-page")
+                save("not-found")
+                page.close()
+        browser.close()
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "screenshots"
+    for path in shoot(target):
+        print(path)
