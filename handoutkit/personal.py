@@ -31,10 +31,8 @@ def render_letters(
 ) -> list[tuple[str, bytes]]:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
-    The how-to for the letters (kind howto) comes with the person's own letters: it holds no
-    personal details. The taper plan and the clinician's note come only from details that have
-    their section ([plan], [clinician_note]): without it they are left out, or refused when
-    `only` names them.
+    The taper plan and the clinician's note come only from details that have their section
+    ([plan], [clinician_note]): without it they are left out, or refused when `only` names them.
 
     Raises InputError naming the field to shorten when a letter does not fit its budget.
     """
@@ -60,14 +58,22 @@ def render_letters(
         rendered.append((f"{letter.id}.pdf", result.data))
     if problems:
         raise InputError(problems)
-    # How to use the letters, and where to get urgent help: the person's own page, not a letter.
-    # A plan or a clinician's note made on its own is not one of the person's letters.
-    if all(h.id in ON_REQUEST for h in letters):
-        return rendered
-    for sheet in (h for h in renderer.library.handouts if KINDS[h.kind].beside_letters):
-        job = Job("sheet", sheet.id, edition, renderer.library.language.code)
-        rendered.append((f"{sheet.id}.pdf", renderer.pdf(job).data))
     return rendered
+
+
+def render_beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
+    """The sheets printed beside a person's letters (how to use them, where to get urgent help).
+
+    They hold no personal details; the web form shows the same sheet on its own page.
+    """
+    return [
+        (
+            f"{h.id}.pdf",
+            renderer.pdf(Job("sheet", h.id, edition, renderer.library.language.code)).data,
+        )
+        for h in renderer.library.handouts
+        if KINDS[h.kind].beside_letters
+    ]
 
 
 def _letters(renderer: Renderer):
@@ -90,13 +96,18 @@ def build_letters(
 ) -> list[Path]:
     """Render every requested letter in memory; write them only once all of them fit.
 
-    Nothing else is written: no manifest entry, no cache, no temporary file left behind.
+    Beside them goes the how-to sheet. Nothing else is written: no manifest entry, no cache, no
+    temporary file left behind.
     """
     renderer = Renderer(project, clinic)
     letters = select(_letters(renderer), only, what="letter")
     shown = _shown(details_file)
     values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
     rendered = render_letters(renderer, values, edition, only, shown)
+    # A plan or a clinician's note made on its own is not one of the person's letters: the
+    # how-to sheet goes only beside those.
+    if any(name.removesuffix(".pdf") not in ON_REQUEST for name, _ in rendered):
+        rendered += render_beside_letters(renderer, edition)
     for name, data in rendered:
         write_atomic(out / name, data)
     return [out / name for name, _ in rendered]

@@ -334,7 +334,7 @@ def test_employer_sheet_keeps_records_apart_by_law_and_asks_only_for_proof(real_
     text = pdf_text(real_build, "for-employers")
     assert "separate, locked file, not in the staff file" in text
     assert "work limits, not full records" in text
-    assert "requires employers with 15 or more staff to make reasonable accommodations" in text
+    assert "covers employers with 15 or more staff. It requires them to make reasonable" in text
     assert "Family and Medical Leave Act (FMLA)" in text
     assert "addiction" not in text
     assert "apart from staff files" not in text

@@ -159,32 +159,31 @@ def test_each_form_asks_every_field_its_letter_prints(client, letter):
             assert f"up to {field.max_length} characters" in response.text
             assert controls[0]["data-max-length"] == str(field.max_length)
     # Region, paper and large print, chosen on the form.
-    assert {c["value"] for c in page.controls["region"]} >= {"us", "uk"}
-    assert {c["value"] for c in page.controls["paper"]} == {"letter", "a4"}
-    assert page.controls["large_print"][0]["type"] == "checkbox"
+    from handoutkit.web.forms import LARGE_PRINT, PAPER, REGION
+
+    assert {c["value"] for c in page.controls[REGION]} >= {"us", "uk"}
+    assert {c["value"] for c in page.controls[PAPER]} == {"letter", "a4"}
+    assert page.controls[LARGE_PRINT][0]["type"] == "checkbox"
     assert page.controls["letter.date"][0]["value"] == dt.date.today().isoformat()
 
 
-def test_the_letter_form_shows_using_your_letters_when_the_project_has_it(tmp_path):
-    from .conftest import copy_project, sheet_text
-
-    project = copy_project(tmp_path / "p")
-    howto = sheet_text(
-        "using-your-letters",
-        "How to use your two letters",
-        "## Four steps\n\nSign it and keep a copy of each letter.\n",
-        kind="howto",
-    )
-    for sheet in (project / "handouts").glob("[0-9][0-9]-using-your-letters.md"):
-        sheet.unlink()  # the project may have its own (content-10 added one): replace it
-    (project / "handouts" / "05-using-your-letters.md").write_text(howto)
+def test_the_letter_form_shows_using_your_letters_when_the_project_has_it(client, tmp_path):
+    from handoutkit.content import load_handouts
     from handoutkit.web.site import Site
 
-    with_sheet = Site(Settings(Project(project)))
-    without = Site(Settings(Project(ROOT)))
-    assert "Sign it and keep a copy of each letter." in str(with_sheet.howto)
-    has_it = any(h.id == "using-your-letters" for h in without.library.handouts)
-    assert (without.howto is not None) == has_it
+    from .conftest import copy_project
+
+    sheets = {h.id: h for h in load_handouts(ROOT / "handouts", ROOT)}
+    if "using-your-letters" in sheets:
+        page = client.get("/letters/physician-letter").text
+        for heading in re.findall(r"^## (.+)$", sheets["using-your-letters"].body, re.M):
+            assert f">{heading}</h2>" in page, heading
+        assert "/handouts/letter/using-your-letters.pdf" in page  # and to print
+    # A project without the sheet (another clinic's, or before it was written) works without it.
+    project = copy_project(tmp_path / "p")
+    for path in (project / "handouts").glob("*-using-your-letters.md"):
+        path.unlink()
+    assert Site(Settings(Project(project))).howto is None
 
 
 def test_an_unknown_letter_or_page_is_a_404_page(client):
@@ -194,6 +193,22 @@ def test_an_unknown_letter_or_page_is_a_404_page(client):
         assert "Page not found" in response.text
         assert_headers(response)
     assert client.get("/handouts/b5/booklet.pdf").status_code == 404
+
+
+def test_a_body_that_is_not_a_form_is_a_400_page(client):
+    for content_type in ("multipart/form-data; boundary=xyz", "multipart/form-data"):
+        response = client.post(
+            "/letters/physician-letter.pdf",
+            content=b"Quxzzy garbage",
+            headers={**SAME_SITE, "content-type": content_type},
+        )
+        assert response.status_code == 400
+        assert "could not be read" in response.text
+        assert_headers(response)
+    many = "&".join(f"a{i}=1" for i in range(400)).encode()
+    form = {**SAME_SITE, "content-type": "application/x-www-form-urlencoded"}
+    response = client.post("/letters/physician-letter.pdf", content=many, headers=form)
+    assert response.status_code == 400
 
 
 def test_healthz(client):
@@ -230,7 +245,9 @@ def test_no_page_puts_anything_in_a_query_string(client):
 def test_the_web_pdf_is_byte_identical_to_the_command_line(
     client, letter, paper, large, tmp_path, monkeypatch
 ):
-    settings = {"paper": paper, **({"large_print": "true"} if large else {})}
+    from handoutkit.web.forms import LARGE_PRINT, PAPER
+
+    settings = {PAPER: paper, **({LARGE_PRINT: "true"} if large else {})}
     data = form_data(FULL, **settings)
     response = client.post(f"/letters/{letter}.pdf", data=data, headers=SAME_SITE)
     assert response.status_code == 200, response.text[:2000]
@@ -247,7 +264,7 @@ def test_the_web_pdf_is_byte_identical_to_the_command_line(
     argv += ["--out", str(tmp_path / "out"), "--paper", paper]
     argv += ["--large-print"] if large else []
     assert main(argv) == 0
-    made = tmp_path / "out" / f"{letter}.pdf"  # beside it: the how-to sheet, with no details
+    [made] = [p for p in (tmp_path / "out").iterdir() if p.name.startswith(letter)]
     assert made.read_bytes() == response.content
     # The same file name as the command line gives it: never the person's name.
     assert response.headers["content-disposition"] == f'attachment; filename="{made.name}"'
@@ -308,10 +325,16 @@ def test_bad_values_are_shown_beside_their_boxes(client):
 
 
 def test_an_unknown_region_or_paper_is_refused_beside_its_choice(client):
-    data = form_data(FULL, region="mars", paper="b5")
+    from handoutkit.web.forms import PAPER, REGION, Control
+
+    data = form_data(FULL, **{REGION: "mars", PAPER: "b5"})
     response = client.post("/letters/physician-letter.pdf", data=data, headers=SAME_SITE)
     assert response.status_code == 422
-    assert [h for h, _ in Page(response.text).summary] == ["#f-region", "#f-paper"]
+    targets = [h for h, _ in Page(response.text).summary]
+    assert targets == [
+        f"#{Control(REGION, 'radios', '').id}",
+        f"#{Control(PAPER, 'radios', '').id}",
+    ]
 
 
 def test_the_employer_form_carries_the_other_letters_answers(client):

@@ -25,7 +25,7 @@ FILLED = {
     "person.name": "Ana Pérez",
     "medication.name": "clonazepam",
     "medication.dose": "0.5 mg twice a day",
-    "medication.symptoms": "Poor sleep and a racing heart when a dose is late. " * 6,
+    "medication.symptoms": "Poor sleep and a racing heart when a dose is late.",
 }
 
 

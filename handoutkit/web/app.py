@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Guard:
             Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
         ],
         lifespan=lifespan,
-        exception_handlers={HTTPException: routes.not_found},
+        exception_handlers={HTTPException: routes.refused},
     )
     app.state.site = site
     app.state.pool = pool

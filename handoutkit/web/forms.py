@@ -18,14 +18,23 @@ from ..config import REGIONS
 from ..content import Handout
 from ..editions import PAPERS, Edition
 from ..errors import Problem
-from ..fields import BOOL, CHOICES, DATE, FIELDS, SECTIONS, TEXT, Field
+from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, SECTIONS, TEXT, Field
 from ..placeholders import PLACEHOLDER
 
-# The form's own settings (not details keys: they have no dot, so they can never clash).
-REGION, PAPER, LARGE_PRINT = "region", "paper", "large_print"
+
+def _setting(name: str) -> str:
+    """How a letter is made: the registry's `settings.<name>` when it has one (then the choice
+    is saved in the answers file like any detail), else the form's own name for it, which has
+    no dot and so never clashes with a details key."""
+    key = f"settings.{name}"
+    return key if key in BY_KEY else name
+
+
+REGION, PAPER, LARGE_PRINT = _setting("region"), _setting("paper"), _setting("large_print")
 SETTINGS = (REGION, PAPER, LARGE_PRINT)
 TRUE, FALSE = "true", "false"
 UPLOAD, UPLOAD_ID = "answers", "f-answers"  # the file box of "Open my answers"
+FORM = "form"  # the source of problems the form finds itself, in its own words
 # What a browser may fill in for the person (WCAG 1.3.5); other fields are left to them.
 AUTOCOMPLETE = {
     "person.name": "name",
@@ -134,6 +143,13 @@ def build_form(
         Control(PAPER, "radios", words["paper"], "", paper_options),
         Control(LARGE_PRINT, "checkbox", words["large_print"], words["large_print_label"]),
     )
+    # Whatever else the registry asks about how letters are made (not a letter's own detail).
+    settings += tuple(
+        Control(f.key, "radios", strings["fields"].get(f.key, {}).get("label", f.name), "",
+                tuple(Option(c, c) for c in f.choices))
+        for f in FIELDS
+        if f.section == "settings" and f.key not in SETTINGS and f.choices
+    )  # fmt: skip
     groups.append(Group("settings", words["settings_heading"], settings))
     return LetterForm(letter, tuple(groups), fields)
 
@@ -294,17 +310,22 @@ def answers_from_details(data: Mapping[str, Any]) -> Answers:
 
 
 def settings_from_answers(
-    answers: Answers, default_region: str, default_edition: Edition
+    answers: Answers, default_region: str, default_edition: Edition, words: Mapping[str, str]
 ) -> tuple[str, Edition, list[Problem]]:
-    """Region and edition chosen on the form, else the defaults; problems name the control."""
+    """Region and edition chosen on the form, else the defaults; problems name the control.
+
+    A setting the registry has is checked by validate_details with the other details.
+    """
     problems = []
     region = answers.get(REGION) or default_region
     if region not in REGIONS:
-        problems.append(Problem("form", "unknown_region", field=REGION))
+        if REGION not in BY_KEY:
+            problems.append(Problem(FORM, words["unknown_region"], field=REGION))
         region = default_region
     paper = answers.get(PAPER) or default_edition.paper
     if paper not in PAPERS:
-        problems.append(Problem("form", "unknown_paper", field=PAPER))
+        if PAPER not in BY_KEY:
+            problems.append(Problem(FORM, words["unknown_paper"], field=PAPER))
         paper = default_edition.paper
     large = answers.get(LARGE_PRINT) in (TRUE, "on")
     return region, Edition(paper, large), problems
@@ -341,12 +362,14 @@ def messages(
             out.summary.append((UPLOAD_ID, problem.message))
             continue
         control = form.control(problem.field) if problem.field else None
-        if problem.field in SETTINGS:
-            text = web["errors"][problem.message]
+        if problem.source == FORM:  # the form's own words, a whole sentence
+            text = problem.message
         elif problem.field and problem.field in strings["fields"]:
             # On a letter's own page "the physician-letter" is simply this letter.
             said = problem.message.replace(f"the {form.letter.id}", web["form"]["this_letter"])
             text = field_message(strings["fields"][problem.field]["label"], said)
+        elif control is not None:
+            text = field_message(control.label, problem.message)
         else:
             text = str(problem).lstrip(": ")
         if control is not None:

@@ -6,6 +6,9 @@ import logging
 from typing import Any
 
 ACCESS_LOGGER = "uvicorn.access"
+# The form parser's warnings quote bytes of the body it could not parse ("got 103 at index 2"):
+# part of what a person sent. A bad body is already answered with 400; nothing more is logged.
+QUIET = ("python_multipart", "multipart")
 
 
 class PathOnly(logging.Filter):
@@ -23,10 +26,15 @@ class PathOnly(logging.Filter):
 
 
 def install() -> None:
-    """Put the filter on uvicorn's access logger, however uvicorn was started (once)."""
+    """Put the filter on uvicorn's access logger, however uvicorn was started (once), and
+    silence the loggers that would quote a request's body."""
     logger = logging.getLogger(ACCESS_LOGGER)
     if not any(isinstance(f, PathOnly) for f in logger.filters):
         logger.addFilter(PathOnly())
+    for name in QUIET:
+        quiet = logging.getLogger(name)
+        quiet.propagate = False
+        quiet.handlers[:] = [logging.NullHandler()]
 
 
 def config(access_log: bool = True) -> dict[str, Any]:

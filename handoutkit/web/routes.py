@@ -25,7 +25,7 @@ from starlette.responses import (
 
 from ..details import validate_details
 from ..errors import Problem
-from ..fields import BY_KEY, CHOICES
+from ..fields import BY_KEY
 from .answers import ANSWERS_NAME, read_answers, toml_text
 from .forms import (
     SETTINGS,
@@ -40,7 +40,7 @@ from .forms import (
     settings_from_answers,
 )
 from .pool import RenderPool, TimedOut, Unavailable, WorkerError
-from .site import Site
+from .site import HOWTO_ID, Site
 from .worker import HandoutTask, LetterTask
 
 MAX_FIELDS = 300  # a letter form has about 60 controls and choices
@@ -144,8 +144,9 @@ def letter_page(
         messages=found,
         notice=notice,
         carried=carried,
-        choices_key=CHOICES,
         howto=site.howto,
+        howto_id=HOWTO_ID,
+        edition=site.edition.name,
         others=others,
         fresh=fresh,
     )
@@ -160,7 +161,9 @@ async def _posted(request: Request) -> Answers:
 
 
 def _checked(site: Site, letter, answers: Answers):
-    region, edition, problems = settings_from_answers(answers, site.region, site.edition)
+    region, edition, problems = settings_from_answers(
+        answers, site.region, site.edition, site.web["errors"]
+    )
     values, found = validate_details(details_from_answers(answers), {letter.id}, _today())
     return region, edition, values, [*problems, *found]
 
@@ -347,15 +350,18 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("ok")
 
 
-async def not_found(request: Request, exc: Exception) -> Response:
+async def refused(request: Request, exc: Exception) -> Response:
+    """404 and 405: no such page; anything else Starlette refuses (a body that is not a form,
+    too many fields) is a request that could not be read."""
     site = _site(request)
-    status = getattr(exc, "status_code", 404)
+    status = getattr(exc, "status_code", 400)
     words = site.web["errors"]
+    key = "not_found" if status in (404, 405) else "bad_request"
     return page(
         request,
         "error.html",
         status,
-        title=words["not_found_title"],
-        heading=words["not_found_title"],
-        message=words["not_found"],
+        title=words[f"{key}_title"],
+        heading=words[f"{key}_title"],
+        message=words[key],
     )

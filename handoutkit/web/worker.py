@@ -73,9 +73,8 @@ class Worker:
 
     def renderer(self, region: str) -> Renderer:
         if region not in self._renderers:
-            self._renderers[region] = Renderer(
-                self.setup.project, self.setup.clinic, self.setup.lang, region
-            )
+            setup = self.setup
+            self._renderers[region] = Renderer(setup.project, setup.clinic, setup.lang, region)
         return self._renderers[region]
 
     def warm(self) -> None:
@@ -95,8 +94,8 @@ class Worker:
             rendered = render_letters(renderer, task.values, task.edition, [task.letter])
         except HandoutError as exc:
             return Result(problems=tuple(exc.problems))
-        # The how-to sheet comes beside a person's letters; the page asked for this one letter.
-        name, data = next(item for item in rendered if item[0] == f"{task.letter}.pdf")
+        # Only the letter asked for (render_letters names it, e.g. <id>-large.pdf).
+        [(name, data)] = [(n, d) for n, d in rendered if n.startswith(task.letter)]
         pages, images = page_images(data, task.preview)
         warnings = tuple(getattr(rendered, "warnings", ()))
         return Result(name, data, pages, images, warnings=warnings)
