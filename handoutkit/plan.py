@@ -24,7 +24,7 @@ class Row:
     step: str
     start: str
     dose: str
-    take: str
+    take: tuple[str, ...]  # the parts of a day's dose; each is printed on one line
     cut: str
     note: str
     kind: str  # now | cut | hold | stop
@@ -38,7 +38,6 @@ class PlanView:
     medicine: str
     forms: str
     pace: str
-    ends: str
     key: str  # how to read the table's tablet counts; empty for a liquid alone
     rows: tuple[Row, ...]
 
@@ -62,7 +61,7 @@ def view(schedule: taper.Schedule, prescriber: str, language: Language) -> PlanV
             words.t("now"),
             "",
             words.mg(plan.dose_mg),
-            words.makeup(schedule.steps[0].makeup, plan) or words.t("as_now"),
+            words.makeup(schedule.steps[0].makeup, plan) or (words.t("as_now"),),
             "",
             "",
             "now",
@@ -76,7 +75,7 @@ def view(schedule: taper.Schedule, prescriber: str, language: Language) -> PlanV
                 str(step.number),
                 words.date(step.start),
                 words.mg(step.dose_mg),
-                words.makeup(step.makeup, plan) or words.t("as_now"),
+                words.makeup(step.makeup, plan) or (words.t("as_now"),),
                 words.t("hold") if step.hold else words.percent(schedule.percent(index)),
                 words.hold(plan) if step.hold else (words.t("stop_here") if last else ""),
                 kind,
@@ -88,9 +87,6 @@ def view(schedule: taper.Schedule, prescriber: str, language: Language) -> PlanV
         words.forms(plan),
         words.t(
             "pace", percent=words.number(plan.cut_percent), weeks=words.weeks(plan.every_weeks)
-        ),
-        words.t(
-            "ends_hold" if schedule.held else "ends_stop", mg=words.mg(schedule.steps[-1].dose_mg)
         ),
         words.key(plan),
         tuple(rows),
@@ -132,9 +128,10 @@ class Words:
             return "".join(items)
         return self.t("comma").join(items[:-1]) + self.t("and") + items[-1]
 
-    def makeup(self, makeup: taper.Makeup | None, plan: taper.Plan) -> str:
+    def makeup(self, makeup: taper.Makeup | None, plan: taper.Plan) -> tuple[str, ...]:
+        """The parts of a day's dose (1½ tablets of 5 mg, 2.4 mL): the sheet puts plus between."""
         if makeup is None:
-            return ""
+            return ()
         parts = []
         for strength, halves in makeup.halves:
             whole, half = divmod(halves, 2)
@@ -142,7 +139,7 @@ class Words:
             parts.append(self.t("tablets_part", count=count, mg=self.number(strength)))
         if makeup.liquid_ml:
             parts.append(self.t("ml", ml=self.number(makeup.liquid_ml)))
-        return self.t("plus").join(parts)
+        return tuple(parts)
 
     def forms(self, plan: taper.Plan) -> str:
         forms = []

@@ -53,6 +53,8 @@ def make_plan(capsys, tmp_path: Path, details: Path, *more: str) -> Path:
         capsys, "letters", "--details", details, "--only", "taper-plan", "--out", out, *more
     )
     assert (code, err) == (0, "")
+    # Made on its own, a plan is not one of the person's letters: no how-to sheet beside it.
+    assert [p.name for p in out.iterdir()] == ["taper-plan.pdf"]
     return out / "taper-plan.pdf"
 
 
@@ -176,6 +178,7 @@ def test_the_plan_is_written_beside_the_letters_only_when_the_file_has_a_plan(
         "employer-accommodation.pdf",
         "physician-letter.pdf",
         "taper-plan.pdf",
+        "using-your-letters.pdf",  # beside the person's own letters, as without a plan
     ]
     assert "wrote" in stdout and "taper-plan.pdf" in stdout
 
