@@ -9,6 +9,7 @@ from .errors import BuildError, ContentError, HandoutError, InputError, Problem
 from .library import Library, load_library
 from .personal import build_letters, render_letters
 from .project import Project, bundled_project, find_project
+from .regions import Regions, load_regions
 from .renderer import Job, Rendered, Renderer
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Library",
     "Problem",
     "Project",
+    "Regions",
     "Rendered",
     "Renderer",
     "build",
@@ -34,6 +36,7 @@ __all__ = [
     "load_details",
     "load_handouts",
     "load_library",
+    "load_regions",
     "render_letters",
     "starter_text",
     "validate_details",

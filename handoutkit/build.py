@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +11,19 @@ from . import cache
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
-from .errors import BuildError, Problem
+from .errors import BuildError, ContentError, Problem
 from .kinds import KINDS
 from .language import DEFAULT_LANG
 from .library import Library, load_library, select
-from .output import Output, describe, remove_stale_temporaries, update_manifest, write_atomic
+from .output import (
+    Output,
+    describe,
+    read_manifest,
+    remove_listed,
+    remove_stale_temporaries,
+    update_manifest,
+    write_atomic,
+)
 from .pool import default_jobs, run_jobs
 from .project import Project
 from .renderer import BOOKLET_ID, Job, Rendered
@@ -31,6 +40,8 @@ class Built:
 
 
 Progress = Callable[[Built], None]
+Warn = Callable[[Problem], None]
+Removed = Callable[[str], None]
 
 
 def plan(
@@ -71,20 +82,36 @@ def build(
     force: bool = False,
     html: bool = False,
     lang: str = DEFAULT_LANG,
+    warn: Warn | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+    removed: Removed | None = None,
 ) -> list[Built]:
     """Make every selected output; with out=None (`check`) render in memory and write nothing.
 
     Unchanged outputs are reused without importing WeasyPrint. Every sheet is attempted even
     when one fails, so a run reports every problem; what rendered is written and listed in the
-    manifest before the failures are raised.
+    manifest before the failures are raised. Warnings (numbers not checked for six months) go
+    to warn, or, with strict, stop the build before anything is rendered. Outputs of sheets
+    that no longer exist are deleted before anything renders, each path passed to removed.
     """
-    library = load_library(project, clinic, lang)
+    library = load_library(project, clinic, lang, today=today)
+    if strict and library.warnings:
+        raise ContentError([_strict(w) for w in library.warnings])
+    for warning in library.warnings if warn else ():
+        warn(warning)
     selected = select(library.handouts, only)
     base = cache.base_fingerprint(project, clinic)
     planned = plan(library, selected, editions, base, booklet=not only)
+    gone: list[str] = []
     if out is not None:
         remove_stale_temporaries(out, {str(Path(job.path).parent) for job in planned})
+        gone = remove_listed(out, withdrawn(library, read_manifest(out)))
+        for path in gone:
+            if removed:
+                removed(path)
     record = cache.load(out) if out is not None and not force else {}
+    record = {path: entry for path, entry in record.items() if path not in gone}
     built: dict[str, Built] = {}
     for job in planned:
         entry = record.get(job.path)
@@ -153,6 +180,27 @@ def _render(library: Library, todo, out, processes, built, progress) -> list[Pro
             emit(result)
     # Workers finish in any order; report in file order, once per distinct problem.
     return list(dict.fromkeys(sorted(problems, key=lambda p: p.source)))
+
+
+def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
+    """Manifest entries, in this build's language, that no sheet of the library makes any more:
+    the sheet is gone, or it no longer has a fillable twin. A clinic must not print them."""
+    lang = library.language.code
+    kinds = {h.id: KINDS[h.kind] for h in library.handouts}
+    return [
+        entry
+        for entry in entries
+        if entry.get("lang", DEFAULT_LANG) == lang
+        and entry.get("id") != BOOKLET_ID
+        and (
+            entry.get("id") not in kinds
+            or (entry.get("kind") == "fillable" and not kinds[entry["id"]].fillable)
+        )
+    ]
+
+
+def _strict(warning: Problem) -> Problem:
+    return Problem(warning.source, f"{warning.message} (--strict)", warning.line, warning.field)
 
 
 def _output(library: Library, job: Job, pages: int, size: int, sha256: str) -> Output:

@@ -106,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
+    _strict_option(build_cmd)
     build_cmd.set_defaults(run=cmd_build)
 
     command(
@@ -122,6 +123,7 @@ def parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--paper", choices=PAPERS, action="append", help="only this paper (default: both)"
     )
+    _strict_option(check_cmd)
     check_cmd.set_defaults(run=cmd_check)
     watch_cmd = command(
         "watch",
@@ -181,6 +183,14 @@ def _letter_commands(command, common, edition) -> None:
         help="just these, by id (for example physician-letter or taper-plan)",
     )
     letters_cmd.set_defaults(run=cmd_letters)
+
+
+def _strict_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (crisis numbers not checked for six months, a missing law line)",
+    )
 
 
 def _serve_command(command) -> None:
@@ -287,9 +297,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     papers = args.paper or list(PAPERS)
     editions = [Edition(paper, large) for paper in papers for large in (False, True)]
-    built = build(_project(args), editions, out=None, clinic=clinic)
-    for problem in load_library(_project(args), clinic).warnings():
-        print(f"warning: {problem}", file=sys.stderr)
+    built = build(_project(args), editions, out=None, clinic=clinic, warn=_warn, strict=args.strict)
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
     print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
@@ -392,6 +400,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
     def report(round_: Round) -> None:
         if round_.changed:
             print(f"changed: {', '.join(round_.changed)}")
+        for path in round_.removed:
+            print(f"  removed {_shown(out / path)}: no sheet in handouts/ makes it any more")
+        for line in round_.warnings:
+            print(f"warning: {line}", file=sys.stderr, flush=True)
         for line in round_.errors:
             print(f"error: {line}", file=sys.stderr, flush=True)
         rendered = sum(1 for b in round_.built if not b.reused)
@@ -405,7 +417,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     try:
         watch(_project(args), [edition], out, args.clinic, report, progress=_progress(out))
     except KeyboardInterrupt:
-        print("stopped watching")
+        print("stopped watching", file=sys.stderr)
+        return 130
     return 0
 
 
@@ -414,16 +427,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = (args.out or Path("build")).resolve()
     edition = _edition(args, clinic)
     started = time.perf_counter()
+    removed: list[str] = []
+
+    def withdrawn(path: str) -> None:
+        removed.append(path)
+        print(f"  removed {_shown(out / path)}: no sheet in handouts/ makes it any more")
+
     built = build(
         _project(args),
         [edition],
         out,
+        removed=withdrawn,
         only=args.only,
         progress=_progress(out),
         clinic=clinic,
         jobs=args.jobs,
         force=args.force,
         html=args.html,
+        warn=_warn,
+        strict=args.strict,
     )
     elapsed = time.perf_counter() - started
     reused = sum(1 for b in built if b.reused)
@@ -431,8 +453,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(_summary(built))
     print(
         f"\n{_count(len(built), 'PDF')} in {_shown(out / edition.name)} in {elapsed:.1f} s: "
-        f"{len(built) - reused} rendered, {reused} unchanged and reused; "
-        f"list: {_shown(out / 'manifest.json')}"
+        f"{len(built) - reused} rendered, {reused} unchanged and reused"
+        + (f", {_count(len(removed), 'withdrawn output')} removed" if removed else "")
+        + f"; list: {_shown(out / 'manifest.json')}"
     )
     return 0
 
@@ -463,6 +486,10 @@ def _blank_clinic(example: Path) -> str:
         is_setting = line and not line.startswith(("#", "[", " ")) and "=" in line
         lines.append(f"# {line}" if is_setting or line.startswith(("Bristol",)) else line)
     return "\n".join(lines) + "\n"
+
+
+def _warn(problem: Problem) -> None:
+    print(f"warning: {problem}", file=sys.stderr, flush=True)
 
 
 def _progress(out: Path):

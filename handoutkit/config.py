@@ -1,4 +1,4 @@
-"""Region data (crisis lines, employment law, help, words) and the clinic config file."""
+"""The clinic config file: name, phone, logo, colour, paper and region, validated."""
 
 from __future__ import annotations
 
@@ -8,19 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .content import parse_date
 from .editions import PAPERS
-from .errors import ContentError, InputError, Problem, did_you_mean, toml_problem
-from .project import Project
+from .errors import InputError, Problem, did_you_mean, toml_problem
+from .regions import DEFAULT_REGION, REGIONS
 
-REGIONS = ("us", "ca", "uk", "ie", "au")
-# What every region in regions.toml must have; `employment_law` is left out where the content
-# brief cannot source one, and the employer sheet then prints the file's `missing_law`.
-REGION_FIELDS = ("name", "emergency", "lines", "help", "words")
-# Sheets take region text with [[region:NAME]]: one of these fields, or one of the region's words.
-REGION_TEXT = re.compile(r"\[\[region:([a-z_]+)\]\]")
-REGION_VALUES = ("name", "emergency", "employment_law", "help", "employer_sources", "help_sources")
-DEFAULT_REGION = "us"
 CLINIC_KEYS = ("name", "phone", "website", "address", "logo", "accent", "paper", "region")
 LOGO_TYPES = (".png", ".svg")
 MIN_CONTRAST = 4.5
@@ -43,86 +34,6 @@ class Clinic:
     @property
     def folder(self) -> Path | None:
         return self.logo.parent if self.logo else None
-
-
-def load_region(project: Project, region: str = DEFAULT_REGION) -> dict[str, Any]:
-    """One region's data, every region (this one first), and the date the lines were checked."""
-    source = project.regions.relative_to(project.root).as_posix()
-    try:
-        data = tomllib.loads(project.regions.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ContentError(Problem(source, "file is missing; it holds the crisis lines")) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(Problem(source, f"is not valid TOML: {exc}")) from None
-    regions = data.get("regions", {})
-    problems = [
-        Problem(source, f"[regions.{key}] needs '{field}'")
-        for key in REGIONS
-        for field in REGION_FIELDS
-        if field not in regions.get(key, {})
-    ]
-    words = {w for key in REGIONS for w in regions.get(key, {}).get("words", {})}
-    problems += [
-        Problem(source, f"[regions.{key}.words] needs '{word}', as every region has it")
-        for key in REGIONS
-        if "words" in regions.get(key, {})
-        for word in sorted(words - set(regions[key]["words"]))
-    ]
-    if not isinstance(data.get("missing_law"), str):
-        problems.append(Problem(source, "needs 'missing_law': the employer sheet's fallback"))
-    reviewed = parse_date(data.get("reviewed"))
-    if reviewed is None:
-        problems.append(Problem(source, "'reviewed' must be a date written YYYY-MM-DD"))
-    if problems:
-        raise ContentError(problems)
-    # The reader's own country comes first wherever every region is listed (the help sheet).
-    everywhere = [regions[key] for key in (region, *(k for k in REGIONS if k != region))]
-    law = regions[region].get("employment_law")
-    return {
-        "region": region,
-        "reviewed": reviewed,
-        "all": everywhere,
-        "source": source,
-        **regions[region],
-        "employment_law": law or data["missing_law"],
-        "law_missing": law is None,
-        "employer_sources": regions[region].get("employer_sources", []),
-        "help_sources": regions[region].get("help_sources", []),
-    }
-
-
-def region_text(region: dict[str, Any], name: str) -> str | None:
-    """The Markdown a [[region:NAME]] stands for, or None when no region defines NAME."""
-    value = region[name] if name in REGION_VALUES else region["words"].get(name)
-    if isinstance(value, list):
-        return "\n".join(f"- {item}" for item in value)
-    return value
-
-
-def region_problems(texts: dict[str, str], region: dict[str, Any]) -> list[Problem]:
-    """Every [[region:NAME]] in texts (by source) that the region data cannot fill."""
-    known = sorted({*REGION_VALUES, *region["words"]})
-    return [
-        Problem(
-            source, f"no region text '{name}' in {region['source']} (known: {', '.join(known)})"
-        )
-        for source, text in texts.items()
-        for name in dict.fromkeys(REGION_TEXT.findall(text))
-        if region_text(region, name) is None
-    ]
-
-
-def region_warnings(region: dict[str, Any]) -> list[Problem]:
-    """What a build prints but should not: a region without a sourced law line."""
-    if not region["law_missing"]:
-        return []
-    return [
-        Problem(
-            region["source"],
-            f"[regions.{region['region']}] has no employment_law line the content brief can "
-            "source; the employer sheet tells readers to ask HR or a local advice service",
-        )
-    ]
 
 
 CLINIC_FILE = "clinic.toml"

@@ -12,6 +12,7 @@ import yaml
 
 from .errors import ContentError, Problem, did_you_mean
 from .kinds import KINDS
+from .rawhtml import check_html
 
 AUDIENCES = ("patient", "supporter", "physician", "employer")
 PARTIALS = "partials"
@@ -71,19 +72,25 @@ class Handout:
 def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
     """Load every NN-*.md in folder, in file order; raise ContentError listing every problem."""
     root = root or folder.parent
-    files = sorted(folder.glob("*.md"))
+    files = _sheet_files(folder)
     problems: list[Problem] = []
     handouts: list[Handout] = []
     if not files:
         raise ContentError(Problem(_display(folder, root), "no handout files (*.md) found"))
     first_seen: dict[str, str] = {}
     partials = load_partials(folder / PARTIALS)
+    for name in partials:
+        partial = folder / PARTIALS / f"{name}.md"
+        text = partial.read_text(encoding="utf-8")
+        problems.extend(check_html(text, _display(partial, root), skip_front_matter=False))
     for path in files:
         source = _display(path, root)
         text = path.read_text(encoding="utf-8")
+        # The sheet's own HTML is checked before shared text goes in, so lines are the file's.
+        refused = check_html(text, source)
         text, missing = expand_includes(text, partials, source)
         handout, found = parse_handout(text, source, path.name)
-        found = missing + found
+        found = missing + found + refused
         problems.extend(found)
         if handout is None:
             continue
@@ -103,7 +110,12 @@ def load_partials(folder: Path) -> dict[str, str]:
     """Shared wording by name: partials/<name>.md, plain Markdown without front matter."""
     if not folder.is_dir():
         return {}
-    return {p.stem: p.read_text(encoding="utf-8").strip("\n") for p in sorted(folder.glob("*.md"))}
+    return {p.stem: p.read_text(encoding="utf-8").strip("\n") for p in _sheet_files(folder)}
+
+
+def _sheet_files(folder: Path) -> list[Path]:
+    # An editor's lock or backup of a sheet (.#01-x.md, an emacs lock) is not a sheet.
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith((".", "#")))
 
 
 def expand_includes(text: str, partials: dict[str, str], source: str) -> tuple[str, list[Problem]]:

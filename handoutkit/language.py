@@ -6,7 +6,6 @@ import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +42,14 @@ class Language:
             node = node[part]
         return node.format(**values) if values else node
 
-    @cached_property
-    def page_css(self) -> str:
-        """The words of the running footers; print.css places them, this says them."""
+    def page_css(self, large_print: bool = False) -> str:
+        """The words of the running footers; print.css places them, this says them.
+
+        Large print has room for two 14 pt lines and no more, so its footer is one box the width
+        of the page (a page-number box beside it squeezed the first line onto a second and the
+        clinic's line off the paper): "Title · Reviewed date", then "Clinic · phone · Page x
+        of y".
+        """
         footer = self.strings["footer"]
         booklet = self.strings["booklet"]
         reviewed, page, of = (
@@ -53,16 +57,26 @@ class Language:
             _css_string(footer["page"]),
             _css_string(footer["page_of"]),
         )
+        pages = f'"{page} " counter(page) " {of} " counter(pages)'
+        title = f'string(sheet-title) " \\00B7  {reviewed} " string(reviewed)'
+        contents, notes = _css_string(booklet["contents"]), _css_string(booklet["notes"])
+        if large_print:
+            return (
+                f'@page {{ @bottom-left {{ content: {title} "\\A" string(clinic-lead) {pages}; }}\n'
+                "  @bottom-right { content: none; } }\n"
+                f"@page pages-only {{ @bottom-left {{ content: {pages}; }} }}\n"
+                f'@page contents {{ @bottom-left {{ content: "{contents}\\A" string(clinic-lead) '
+                f"{pages}; }} }}\n"
+                f'@page notes {{ @bottom-left {{ content: "{notes}\\A" string(clinic-lead) '
+                f"{pages}; }} }}\n"
+            )
         return (
             "@page {\n"
-            f'  @bottom-left {{ content: string(sheet-title) " \\00B7  {reviewed} " '
-            'string(reviewed) "\\A" string(clinic); }\n'
-            f'  @bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }}\n'
+            f'  @bottom-left {{ content: {title} "\\A" string(clinic); }}\n'
+            f"  @bottom-right {{ content: {pages}; }}\n"
             "}\n"
-            f'@page contents {{ @bottom-left {{ content: "{_css_string(booklet["contents"])}'
-            '\\A" string(clinic); } }\n'
-            f'@page notes {{ @bottom-left {{ content: "{_css_string(booklet["notes"])}'
-            '\\A" string(clinic); } }\n'
+            f'@page contents {{ @bottom-left {{ content: "{contents}\\A" string(clinic); }} }}\n'
+            f'@page notes {{ @bottom-left {{ content: "{notes}\\A" string(clinic); }} }}\n'
         )
 
 

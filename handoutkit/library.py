@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .config import DEFAULT_REGION, Clinic, load_region, region_problems, region_warnings
+from .config import Clinic
 from .content import Handout, load_handouts
 from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
+from .regions import DEFAULT_REGION, load_regions, region_problems
 
 SPANISH = "es"
 
@@ -24,6 +26,9 @@ class Library:
     region: dict[str, Any]
     language: Language
     clinic: Clinic | None = None
+    # What `check` and `build` print as warnings (and refuse with --strict): stale numbers, a
+    # region without a law line.
+    warnings: tuple[Problem, ...] = ()
 
     def by_id(self, id: str) -> Handout:
         return next(h for h in self.handouts if h.id == id)
@@ -33,30 +38,47 @@ class Library:
         """The sheets in the booklet, in file order; `booklet: false` leaves one out."""
         return tuple(h for h in self.handouts if h.booklet)
 
-    def warnings(self) -> list[Problem]:
-        """What renders but should be fixed before printing: a region without a law line."""
-        return region_warnings(self.region)
-
 
 def load_library(
     project: Project,
     clinic: Clinic | None = None,
     lang: str = DEFAULT_LANG,
     region: str | None = None,
+    today: dt.date | None = None,
 ) -> Library:
-    """Validate everything that can be validated without rendering; raise on any problem."""
+    """Validate everything that can be validated without rendering; raise on any problem.
+
+    Sheets and regions are both read first, so one run reports the problems of both.
+    """
     project.check_layout()
-    handouts = load_handouts(project.handouts, project.root)
+    problems: list[Problem] = []
+    handouts, regions = [], None
+    try:
+        handouts = load_handouts(project.handouts, project.root)
+    except ContentError as exc:
+        problems += exc.problems
+    try:
+        regions = load_regions(project, today)
+    except ContentError as exc:
+        problems += exc.problems
+    if problems:
+        raise ContentError(problems)
     if lang == SPANISH:  # A sheet with `spanish: false` has no Spanish edition.
         handouts = [h for h in handouts if h.spanish]
-    region_data = load_region(project, region or (clinic.region if clinic else DEFAULT_REGION))
+    code = region or (clinic.region if clinic else DEFAULT_REGION)
+    region_data = regions.region(code)
     # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.
     texts = {h.source: "\n".join((h.body, *h.sources)) for h in handouts}
     problems = region_problems(texts, region_data)
     if problems:
         raise ContentError(problems)
     return Library(
-        project, tuple(handouts), region_data, load_language(project.strings, lang), clinic
+        project,
+        tuple(handouts),
+        region_data,
+        load_language(project.strings, lang),
+        clinic,
+        regions.warnings_for(code),
     )
 
 

@@ -84,3 +84,34 @@ def update_manifest(out: Path, outputs: list[Output]) -> Path:
     text = json.dumps({"outputs": ordered}, indent=2, ensure_ascii=False) + "\n"
     write_atomic(path, text.encode("utf-8"))
     return path
+
+
+def read_manifest(out: Path) -> list[dict]:
+    """The manifest's entries; a missing or damaged manifest has none."""
+    try:
+        entries = json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)]
+
+
+def remove_listed(out: Path, withdrawn: list[dict]) -> list[str]:
+    """Delete outputs the manifest listed and drop them from it; return their paths.
+
+    Only a PDF the manifest names, inside out and never in out/personal/, is ever deleted.
+    """
+    root = out.resolve()
+    removed = []
+    for entry in withdrawn:
+        path = (out / entry["path"]).resolve()
+        inside = path.is_relative_to(root) and not path.is_relative_to(root / "personal")
+        if not inside or path.suffix != ".pdf":
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        removed.append(entry["path"])
+    if removed:
+        kept = [e for e in read_manifest(out) if e["path"] not in removed]
+        text = json.dumps({"outputs": kept}, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(out / MANIFEST, text.encode("utf-8"))
+    return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,10 +18,11 @@ from weasyprint.urls import URLFetcher
 from .config import Clinic
 from .editions import Edition
 from .errors import BuildError, PageBudgetError, Problem
-from .fonts import FONT_ROOT
+from .expect import Expect
 from .language import Language
+from .pagecheck import check_pages
 from .project import Project
-from .stylesheets import Stylesheet, stack
+from .stylesheets import Stylesheet, resource_folders, stack
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -92,12 +94,20 @@ class PdfRenderer:
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
 
     def __post_init__(self) -> None:
-        allowed = self.project.folders()
-        if self.clinic and self.clinic.folder:
-            allowed.append(self.clinic.folder)  # The logo lives beside the clinic file.
-        self.fetcher = ProjectFetcher([*allowed, FONT_ROOT])
+        self.fetcher = ProjectFetcher(resource_folders(self.project, self.clinic))
         self._stylesheets: dict[tuple[str, str], list[CSS]] = {}
         self._base_url = self.project.root.resolve().as_uri() + "/"
+
+    def close(self) -> None:
+        """Remove the folder of fonts WeasyPrint copied into the temporary directory.
+
+        WeasyPrint removes it only when its FontConfiguration is garbage-collected, which a
+        process that exits (a pool worker) never does: each left one weasyprint-* folder.
+        """
+        folder = getattr(self.font_config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.font_config._folder = None
 
     def stylesheets(self, edition: Edition, language: Language) -> list[CSS]:
         """Parsed once per edition and language, then reused for every page."""
@@ -123,10 +133,13 @@ class PdfRenderer:
         source: str,
         budget: int | None = None,
         forms: bool = False,
+        expect: Expect | None = None,
     ) -> Pdf:
         """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
 
         With forms=True, <input> and <textarea> become AcroForm fields a reader can fill in.
+        With expect, the laid-out pages are checked for what they must show (pagecheck.py)
+        before any PDF is written.
         """
         self.fetcher.refused.clear()
         with _weasyprint_warnings() as warnings:
@@ -141,6 +154,9 @@ class PdfRenderer:
             if budget is not None and pages > budget:
                 lines = sum(_line_count(page) for page in document.pages[budget:])
                 raise PageBudgetError(source, pages, budget, lines)
+            missing = check_pages(document.pages, expect) if expect else []
+            if missing:
+                raise BuildError(missing)
             data = document.write_pdf(**options)
         problems = [
             Problem(source, f"refused to load '{url}' (outside the project)")

@@ -99,15 +99,17 @@ def build_letters(
     Beside them goes the how-to sheet. Nothing else is written: no manifest entry, no cache, no
     temporary file left behind.
     """
-    renderer = Renderer(project, clinic)
-    letters = select(_letters(renderer), only, what="letter")
-    shown = _shown(details_file)
-    values = load_details(details_file, shown, {h.id for h in letters}, today or dt.date.today())
-    rendered = render_letters(renderer, values, edition, only, shown)
-    # A plan or a clinician's note made on its own is not one of the person's letters: the
-    # how-to sheet goes only beside those.
-    if any(name.removesuffix(".pdf") not in ON_REQUEST for name, _ in rendered):
-        rendered += render_beside_letters(renderer, edition)
+    with Renderer(project, clinic) as renderer:
+        letters = select(_letters(renderer), only, what="letter")
+        shown = _shown(details_file)
+        needs = {h.id for h in letters}
+        values = load_details(details_file, shown, needs, today or dt.date.today())
+        # `only` as given: a plan or a note asked for by name is refused without its section.
+        rendered = render_letters(renderer, values, edition, only, shown)
+        # A plan or a clinician's note made on its own is not one of the person's letters: the
+        # how-to sheet goes only beside those.
+        if any(name.removesuffix(".pdf") not in ON_REQUEST for name, _ in rendered):
+            rendered += render_beside_letters(renderer, edition)
     for name, data in rendered:
         write_atomic(out / name, data)
     return [out / name for name, _ in rendered]

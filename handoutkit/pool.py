@@ -1,10 +1,18 @@
-"""Running jobs in this process or in a pool of processes, each with one warm Renderer."""
+"""Running jobs in this process or in a pool of processes, each with one warm Renderer.
+
+Workers leave nothing behind: each removes its font folder when it ends, ignores Ctrl-C (the
+parent stops them), and exits by itself within a second of its parent dying, even by SIGKILL.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import util
 
 from .config import Clinic
 from .project import Project
@@ -12,13 +20,39 @@ from .renderer import Job, Rendered, Renderer
 
 # One job gains nothing from a pool; from two on, workers import WeasyPrint side by side.
 MIN_JOBS_FOR_POOL = 2
+PARENT_CHECK_SECONDS = 0.5
 
 _renderer: Renderer | None = None
 
 
-def _start(project: Project, clinic: Clinic | None, lang: str) -> None:
+def _start(project: Project, clinic: Clinic | None, lang: str, parent: int) -> None:
     global _renderer
+    # Ctrl-C reaches every process of the terminal's group; the parent alone answers it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminated)
+    # A worker that ends normally runs multiprocessing's finalizers (not atexit) on the way out.
+    util.Finalize(None, _clean_up, exitpriority=10)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     _renderer = Renderer(project, clinic, lang)
+
+
+def _clean_up() -> None:
+    if _renderer is not None:
+        _renderer.close()
+
+
+def _terminated(signum, frame) -> None:
+    _clean_up()
+    os._exit(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:
+    """An orphan has no one to send its results to: clean up and go."""
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            _clean_up()
+            os._exit(1)
 
 
 def _run(job: Job) -> Rendered:
@@ -43,15 +77,34 @@ def run_jobs(
         raise ValueError(f"one language per run; got {sorted(langs)}")
     lang = langs.pop() if langs else "en"
     if processes <= 1 or len(jobs) < MIN_JOBS_FOR_POOL:
+        own = renderer is None
         renderer = renderer or Renderer(project, clinic, lang)
-        for job in jobs:
-            yield renderer.run(job)
+        try:
+            for job in jobs:
+                yield renderer.run(job)
+        finally:
+            if own:
+                renderer.close()
         return
     # Longest first (booklets), so no worker is left with a big job at the end.
     ordered = sorted(jobs, key=lambda j: j.document != "booklet")
-    with ProcessPoolExecutor(
-        processes, initializer=_start, initargs=(project, clinic, lang)
-    ) as pool:
+    pool = ProcessPoolExecutor(
+        processes, initializer=_start, initargs=(project, clinic, lang, os.getpid())
+    )
+    try:
         futures = [pool.submit(_run, job) for job in ordered]
         for future in as_completed(futures):
             yield future.result()
+    except BaseException:
+        # Ctrl-C or an error: stop the workers now rather than after their current page (a
+        # booklet takes seconds); each removes its font folder as it goes.
+        _stop(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    for process in list((pool._processes or {}).values()):
+        if process.is_alive():
+            process.terminate()

@@ -9,13 +9,14 @@ from typing import Any
 import jinja2
 
 from . import placeholders, plan, qr
-from .config import REGION_TEXT, Clinic, region_text
+from .config import Clinic
 from .content import Handout
 from .editions import Edition
 from .kinds import KINDS
 from .language import Language
 from .markup import to_html
 from .project import Project
+from .regions import REGION_TEXT, region_text
 
 # Where a plan's table of steps goes while the sheet's own blanks are filled (see body()).
 STEPS_MARK = "<!--steps-->"
@@ -107,11 +108,24 @@ class Templates:
         # Rows to fill in: its own blanks (medicine, forms) hold no typed values yet.
         return placeholders.fill(html, mode, details, self.language.strings)
 
-    def sheet(self, body: SheetBody, edition: Edition) -> str:
-        return self.env.get_template("handout.html").render(page=body, edition=edition.name)
+    def sheet(self, body: SheetBody, edition: Edition, preview: bool = False) -> str:
+        """The sheet's page; a preview also carries its footer as text (screen.css shows it)."""
+        return self.env.get_template("handout.html").render(
+            page=body, edition=edition.name, preview=preview
+        )
 
-    def booklet(self, bodies: Sequence[SheetBody], edition: Edition, notes_page: bool) -> str:
+    def booklet(
+        self,
+        bodies: Sequence[SheetBody],
+        edition: Edition,
+        notes_page: bool,
+        preview: bool = False,
+    ) -> str:
         reviewed = max(b.handout.reviewed for b in bodies)
         return self.env.get_template("booklet.html").render(
-            pages=bodies, edition=edition.name, reviewed=reviewed, notes_page=notes_page
+            pages=bodies,
+            edition=edition.name,
+            reviewed=reviewed,
+            notes_page=notes_page,
+            preview=preview,
         )

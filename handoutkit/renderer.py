@@ -14,6 +14,8 @@ from typing import Any
 from .config import Clinic
 from .editions import Edition
 from .errors import BuildError, Problem
+from .expect import Expect, SheetRule
+from .kinds import KINDS
 from .language import DEFAULT_LANG
 from .library import Library, load_library
 from .project import Project
@@ -77,19 +79,30 @@ class Renderer:
         self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
         self._booklet_bodies: list[SheetBody] | None = None
 
+    def close(self) -> None:
+        """Remove what rendering left in the temporary directory; the renderer stays usable."""
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def source(self, job: Job) -> str:
         if job.document == "booklet":
             return f"{BOOKLET_ID} ({job.edition.name})"
         return self.library.by_id(job.id).source
 
-    def html(self, job: Job, notes_page: bool | None = None) -> str:
-        """The job's complete HTML page."""
+    def html(self, job: Job, notes_page: bool | None = None, preview: bool = False) -> str:
+        """The job's complete HTML page (for a --html preview, with its footer as text)."""
         if job.document == "booklet":
             if self._booklet_bodies is None:  # Converted once, for every edition.
                 self._booklet_bodies = [self.templates.body(h) for h in self.library.booklet]
             notes = job.notes_page if notes_page is None else notes_page
-            return self.templates.booklet(self._booklet_bodies, job.edition, notes)
-        return self.templates.sheet(self._body(job), job.edition)
+            return self.templates.booklet(self._booklet_bodies, job.edition, notes, preview)
+        return self.templates.sheet(self._body(job), job.edition, preview)
 
     def _body(self, job: Job) -> SheetBody:
         handout = self.library.by_id(job.id)
@@ -108,6 +121,25 @@ class Renderer:
         data, pages, grade = self._render(job)
         return Rendered(job, data, pages, seconds=time.perf_counter() - started, grade=grade)
 
+    def expect(self, job: Job, handouts) -> Expect:
+        """What the job's pages must show, by the kinds registry: crisis box, footer, clinic."""
+        language, crisis, clinic = self.library.language, self.library.region, self.library.clinic
+        rules = {
+            h.id: SheetRule(h.id, h.source, KINDS[h.kind], h.title, language.long_date(h.reviewed))
+            for h in handouts
+        }
+        texts = [language.text("crisis.emergency", number=crisis["emergency"])]
+        texts += [line["number"] for line in crisis["lines"]]
+        footer = language.strings["footer"]
+        return Expect(
+            rules,
+            tuple(texts),
+            tuple(v for v in (clinic.name, clinic.phone) if v) if clinic else (),
+            f"{footer['page']} {{n}} {footer['page_of']} {{total}}",
+            job.edition.name,
+            booklet=job.document == "booklet",
+        )
+
     @property
     def pdfs(self):
         if self._pdf is None:
@@ -122,10 +154,11 @@ class Renderer:
         if job.document == "booklet":
             # Duplex printing needs an even count, padded with a notes page when it is odd.
             # The guess is usually right, so the booklet is usually laid out only once.
-            out = self.pdfs.render(self.html(job), job.edition, language, source)
+            expect = self.expect(job, self.library.handouts)
+            out = self.pdfs.render(self.html(job), job.edition, language, source, expect=expect)
             if out.pages % 2:
                 html = self.html(job, notes_page=not job.notes_page)
-                out = self.pdfs.render(html, job.edition, language, source)
+                out = self.pdfs.render(html, job.edition, language, source, expect=expect)
             return out.data, out.pages, None
         handout = self.library.by_id(job.id)
         body = self._body(job)
@@ -139,6 +172,7 @@ class Renderer:
                 source,
                 budget=handout.page_budget(job.edition.large_print),
                 forms=job.document == "fillable",
+                expect=self.expect(job, [handout]),
             )
         except BuildError as exc:
             if not (report and report.problems):

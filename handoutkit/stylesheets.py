@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .config import Clinic
 from .editions import Edition
-from .fonts import font_face_css
+from .fonts import FONT_ROOT, font_face_css
 from .language import Language
 from .project import Project
 
@@ -21,15 +21,33 @@ class Stylesheet:
     path: Path | None = None
 
 
+SCREEN = "screen.css"
+
+
+def resource_folders(project: Project, clinic: Clinic | None) -> list[Path]:
+    """Where a page may load files from: the project, the font package, the clinic's logo."""
+    folders = [*project.folders(), FONT_ROOT]
+    if clinic and clinic.folder:
+        folders.append(clinic.folder)  # The logo lives beside the clinic file.
+    return folders
+
+
 def stack(
-    project: Project, clinic: Clinic | None, edition: Edition, language: Language
+    project: Project,
+    clinic: Clinic | None,
+    edition: Edition,
+    language: Language,
+    screen: bool = False,
 ) -> list[Stylesheet]:
-    """The one place the stack is decided; the PDF and the --html preview both use it."""
+    """The one place the stack is decided; the PDF and the --html preview (screen) use it."""
     sheets = [Stylesheet("fonts", font_face_css())]
     for name in edition.stylesheets:
         path = project.styles / name
         sheets.append(Stylesheet(name, path.read_text(encoding="utf-8"), path))
-    sheets.append(Stylesheet(f"words-{language.code}", language.page_css))
+    if screen:
+        path = project.styles / SCREEN
+        sheets.append(Stylesheet(SCREEN, path.read_text(encoding="utf-8"), path))
+    sheets.append(Stylesheet(f"words-{language.code}", language.page_css(edition.large_print)))
     if clinic and clinic.accent:
         # The clinic's colour is the one style that comes from outside styles/.
         sheets.append(Stylesheet("clinic", f":root {{ --accent: {clinic.accent}; }}"))

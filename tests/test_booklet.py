@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from handoutkit import load_handouts
 
-from .conftest import ROOT
+from .conftest import ROOT, text_runs
 
 HANDOUTS = [h for h in load_handouts(ROOT / "handouts", ROOT) if h.booklet]
 
@@ -21,7 +21,9 @@ def flat(text: str) -> str:
 
 @pytest.fixture(scope="module", params=["letter", "a4", "letter-large", "a4-large"])
 def booklet(real_build: Path, request) -> PdfReader:
-    return PdfReader(real_build / request.param / "booklet.pdf")
+    reader = PdfReader(real_build / request.param / "booklet.pdf")
+    reader.large_print = request.param.endswith("-large")
+    return reader
 
 
 def sheet_bookmarks(reader: PdfReader) -> dict[str, int]:
@@ -70,3 +72,13 @@ def test_page_count_is_even_for_duplex(booklet: PdfReader):
     marks = sorted(sheet_bookmarks(booklet).values())
     if last.startswith("Notes"):
         assert marks[-1] < len(booklet.pages), "the notes page comes after the last sheet"
+
+
+def test_contents_page_numbers_are_right_aligned_inside_the_margin(booklet: PdfReader):
+    contents = booklet.pages[1]
+    right = float(contents.mediabox.width) - (0.6 if booklet.large_print else 0.7) * 72
+    numbers = [r for r in text_runs(contents) if r.text.strip().isdigit()]
+    assert len(numbers) == len(HANDOUTS)
+    ends = [round(r.x1, 1) for r in numbers]
+    assert max(ends) <= right + 0.5, f"a page number ends past the margin ({right:.1f} pt)"
+    assert max(ends) - min(ends) < 0.5, f"page numbers not right-aligned: {ends}"

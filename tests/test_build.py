@@ -174,9 +174,9 @@ def test_a_weasyprint_warning_fails_the_build(mini_project: Path, tmp_path: Path
 
 
 def test_a_resource_outside_the_project_is_refused(mini_project: Path, tmp_path: Path):
-    secret = tmp_path / "secret.css"
-    secret.write_text("body { color: red }")
-    body = f'<link rel="stylesheet" href="{secret.as_uri()}">\n\nText.\n'
+    secret = tmp_path / "secret.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    body = f"![A secret]({secret.as_uri()})\n\nText.\n"
     (mini_project / "handouts" / "01-first-sheet.md").write_text(
         sheet_text("first-sheet", body=body)
     )

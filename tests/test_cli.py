@@ -7,7 +7,7 @@ from pathlib import Path
 
 from make_handouts import main
 
-from .conftest import sheet_text
+from .conftest import ROOT, sheet_text
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -180,14 +180,27 @@ def test_version(capsys):
     assert capsys.readouterr().out.startswith("handouts ")
 
 
+def test_tests_run_away_from_the_users_files():
+    # clinic.toml, my-details.toml and build/ are looked up in the current folder: a test that
+    # ran in the checkout would read the user's own files and could overwrite their build.
+    here = Path.cwd().resolve()
+    assert not here.is_relative_to(ROOT)
+    assert list(here.iterdir()) == []
+
+
 def test_check_warns_when_the_region_has_no_law_line(mini_project: Path, capsys):
     clinic = mini_project / "clinic.toml"
     clinic.write_text('[clinic]\nname = "A"\nregion = "ca"\n', encoding="utf-8")
     args = ("check", "--project", str(mini_project), "--clinic", str(clinic), "--paper", "letter")
     code, stdout, stderr = run(capsys, *args)
     assert code == 0
+    line = next(
+        i
+        for i, text in enumerate((ROOT / "handouts" / "regions.toml").read_text().splitlines(), 1)
+        if text == "[regions.ca]"
+    )
     assert stderr == (
-        "warning: handouts/regions.toml: [regions.ca] has no employment_law line the content "
+        f"warning: handouts/regions.toml:{line}: regions.ca.employment_law: no line the content "
         "brief can source; the employer sheet tells readers to ask HR or a local advice service\n"
     )
     assert "ok: 2 sheets" in stdout

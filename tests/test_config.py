@@ -10,14 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from handoutkit import ContentError, InputError, Project, load_handouts, load_library
-from handoutkit.config import (
-    REGIONS,
-    contrast_on_white,
-    load_clinic,
-    load_region,
-    region_warnings,
-)
+from handoutkit.config import contrast_on_white, load_clinic
 from handoutkit.kinds import KINDS
+from handoutkit.regions import REGIONS, load_regions
 from make_handouts import main
 
 from .conftest import ROOT
@@ -74,14 +69,10 @@ def clinic_errors(tmp_path: Path, body: str) -> list[str]:
     return caught.value.lines()
 
 
-@pytest.fixture(scope="module")
-def branded(tmp_path_factory) -> Path:
-    """The issue's own command: A4, large print, the test clinic."""
-    out = tmp_path_factory.mktemp("branded")
-    clinic = DATA / "clinic.toml"
-    assert main(["--large-print", "--clinic", str(clinic), "--out", str(out)]) == 0
-    assert main(["--clinic", str(clinic), "--out", str(out)]) == 0
-    return out
+@pytest.fixture
+def branded(branded_build: Path) -> Path:
+    """The issue's own command: the test clinic (A4, its paper), standard and large print."""
+    return branded_build
 
 
 def test_contrast_is_computed_as_wcag_does():
@@ -157,7 +148,7 @@ def _letter_pages(reader: PdfReader, titles: set[str]) -> set[int]:
 
 
 def test_branded_outputs_are_a4_and_accessible(branded: Path):
-    for pdf in sorted(branded.rglob("*.pdf")):
+    for pdf in sorted(branded.glob("a4*/*.pdf")):
         reader = PdfReader(pdf)
         assert round(reader.pages[0].mediabox.width) == 595, "the clinic's paper is A4"
         report = page_validation.validate_pdf(pdf, profile="ua1")
@@ -258,26 +249,34 @@ def test_words_and_sources_follow_the_region(branded: Path, real_build: Path):
     )
 
 
+def line_of(path: Path, fragment: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(fragment))
+
+
 @pytest.mark.parametrize("region", REGIONS)
 def test_only_regions_without_a_sourced_law_line_warn(region: str):
-    data = load_region(Project(ROOT), region)
-    warnings = [str(p) for p in region_warnings(data)]
+    regions = load_regions(Project(ROOT))
+    data = regions.region(region)
+    warnings = [str(p) for p in regions.warnings_for(region)]
     if region in ("us", "uk"):
         assert warnings == []
         assert "requires" in data["employment_law"]
     else:
+        where = line_of(ROOT / "handouts" / "regions.toml", f"[regions.{region}]")
         assert warnings == [
-            f"handouts/regions.toml: [regions.{region}] has no employment_law line the content "
+            f"handouts/regions.toml:{where}: regions.{region}.employment_law: no line the content "
             "brief can source; the employer sheet tells readers to ask HR or a local advice service"
         ]
         assert data["employment_law"].endswith(NO_LAW)
 
 
 def test_ireland_is_a_region_of_its_own():
-    ireland = load_region(Project(ROOT), "ie")
+    regions = load_regions(Project(ROOT))
+    ireland = regions.region("ie")
     assert ireland["name"] == "Ireland"
     assert [line["number"] for line in ireland["lines"]] == ["116 123"]
-    uk = load_region(Project(ROOT), "uk")
+    uk = regions.region("uk")
     assert "Ireland" not in uk["name"] and "112" not in uk["emergency"]
 
 
@@ -287,9 +286,10 @@ def test_a_region_missing_a_word_is_reported(mini_project: Path):
         regions.read_text(encoding="utf-8").replace('rides = "lifts"\n', "", 1), encoding="utf-8"
     )
     with pytest.raises(ContentError) as caught:
-        load_region(Project(mini_project), "us")
+        load_regions(Project(mini_project))
     assert caught.value.lines() == [
-        "handouts/regions.toml: [regions.uk.words] needs 'rides', as every region has it"
+        f"handouts/regions.toml:{line_of(regions, '[regions.uk.words]')}: regions.uk.words: "
+        "needs 'rides', as every region has it"
     ]
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from handoutkit import Edition, Project, build, load_handouts
+from handoutkit.build import withdrawn
 from handoutkit.kinds import KINDS
+from handoutkit.library import load_library
+from handoutkit.output import read_manifest
+from make_handouts import main
 
 from .conftest import ROOT, copy_project
 
@@ -80,12 +85,13 @@ def test_a_build_with_nothing_to_do_never_imports_weasyprint(tmp_path: Path):
     out = tmp_path / "out"
     build(Project(ROOT), EDITIONS, out, jobs=1)
     script = (
-        "import sys, make_handouts\n"
-        f"code = make_handouts.main(['--out', {str(out)!r}])\n"
+        "import sys\n"
+        "from handoutkit.cli import main\n"
+        f"code = main(['--out', {str(out)!r}])\n"
         "print('weasyprint' in sys.modules, code)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False 0"
     outputs = len(HANDOUTS) + sum(KINDS[h.kind].fillable for h in HANDOUTS) + 1  # + booklet
@@ -100,3 +106,58 @@ def test_html_previews_are_standalone(tmp_path: Path):
     html = (out / "letter" / "taper-diary.html").read_text()
     assert "<style>" in html and "@font-face" in html and "My taper diary" in html
     assert (out / "letter" / "taper-diary.pdf").exists()
+
+
+def test_a_withdrawn_sheets_outputs_are_removed_and_nothing_else(
+    mini_project: Path, tmp_path: Path, capsys
+):
+    out = tmp_path / "out"
+    for paper in ("letter", "a4"):
+        assert main(["--project", str(mini_project), "--out", str(out), "--paper", paper]) == 0
+    mine = {
+        out / "personal" / "second-sheet.pdf": b"a person's own letter",
+        out / "letter" / "second-sheet-notes.pdf": b"not the build's",
+        out / "letter" / "second-sheet.html": b"<p>a preview</p>",
+        tmp_path / "secret.pdf": b"outside the build folder",
+    }
+    for path, data in mine.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    manifest = json.loads((out / "manifest.json").read_text())
+    tampered = {**manifest["outputs"][0], "id": "gone", "path": "../secret.pdf"}
+    manifest["outputs"].append(tampered)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+
+    (mini_project / "handouts" / "02-second-sheet.md").unlink()
+    assert main(["--project", str(mini_project), "--out", str(out)]) == 0
+    stdout = capsys.readouterr().out
+    assert "  removed out/letter/second-sheet.pdf: no sheet in handouts/ makes it any more" in (
+        stdout.replace(str(tmp_path) + "/", "")
+    )
+    assert ", 2 withdrawn outputs removed; list: " in stdout
+    assert not (out / "letter" / "second-sheet.pdf").exists()
+    assert not (out / "a4" / "second-sheet.pdf").exists()
+    listed = {e["path"] for e in json.loads((out / "manifest.json").read_text())["outputs"]}
+    assert listed == {
+        "letter/first-sheet.pdf",
+        "letter/booklet.pdf",
+        "a4/first-sheet.pdf",
+        "a4/booklet.pdf",
+        "../secret.pdf",  # not the build's to judge: left listed, never deleted
+    }
+    for path, data in mine.items():
+        assert path.read_bytes() == data, path
+    cache = json.loads((out / ".build-cache.json").read_text())
+    assert not any("second-sheet" in path for path in cache)
+
+
+def test_a_fillable_twin_goes_when_its_sheet_stops_being_a_letter(tmp_path: Path):
+    project = Project(copy_project(tmp_path / "p"))
+    out = tmp_path / "out"
+    build(project, EDITIONS, out, only=["employer-accommodation"], jobs=1)
+    assert (out / "letter" / "employer-accommodation-fillable.pdf").exists()
+    sheet = project.handouts / "08-employer-accommodation.md"
+    sheet.write_text(sheet.read_text().replace("kind: letter", "kind: handout"))
+    stale = withdrawn(load_library(project), read_manifest(out))
+    assert [e["path"] for e in stale] == ["letter/employer-accommodation-fillable.pdf"]

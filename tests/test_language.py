@@ -53,6 +53,10 @@ def toml_text(data: dict, prefix: str = "") -> str:
     return out
 
 
+def digits(number: str) -> str:
+    return " ".join(re.findall(r"\d+", number))
+
+
 @pytest.fixture
 def stub_project(tmp_path: Path) -> Path:
     """A project whose every word (strings, sheets, region data) is marked «like this»."""
@@ -62,13 +66,16 @@ def stub_project(tmp_path: Path) -> Path:
     (root / "templates" / "strings" / "xx.toml").write_text(toml_text(stub), encoding="utf-8")
     regions = tomllib.loads((root / "handouts" / "regions.toml").read_text())
     for region in regions["regions"].values():
-        for key in ("name", "emergency", "employment_law", "help", "words", "employer_sources"):
+        for key in ("name", "employment_law", "help", "words", "employer_sources"):
             if key in region:
                 region[key] = marked(region[key])
+        # Numbers must be numbers (regions.py refuses anything else): their digits, unmarked.
+        region["emergency"] = digits(region["emergency"])
         for line in region["lines"]:
             line.pop("website", None)
-            for key in ("action", "number", "name"):
+            for key in ("action", "name"):
                 line[key] = marked(line[key])
+            line["number"] = digits(line["number"])
     missing_law = toml_value(marked(regions["missing_law"]))
     (root / "handouts" / "regions.toml").write_text(
         f'reviewed = "{regions["reviewed"]}"\nmissing_law = {missing_law}\n\n'

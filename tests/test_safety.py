@@ -14,7 +14,7 @@ from typing import ClassVar
 import pytest
 from pypdf import PdfReader
 
-from handoutkit import BuildError, Edition, Project, build
+from handoutkit import BuildError, ContentError, Edition, Project, build
 
 from .conftest import ROOT, copy_project, sheet_text
 
@@ -53,19 +53,33 @@ def attempt(project_root: Path, body: str, out: Path) -> list[str]:
 
 
 def test_no_request_reaches_a_server(mini_project: Path, server: str, tmp_path: Path):
+    lines = attempt(mini_project, f"![a picture]({server}/picture.png)\n", tmp_path / "out")
+    assert CountingHandler.requests == []
+    assert lines == [
+        f"handouts/01-first-sheet.md: refused to load '{server}/picture.png' (outside the project)"
+    ]
+    assert not (tmp_path / "out" / "letter" / "first-sheet.pdf").exists()
+
+
+def test_html_that_would_fetch_is_refused_before_rendering(
+    mini_project: Path, server: str, tmp_path: Path
+):
     body = (
-        f"![a picture]({server}/picture.png)\n\n"
         f'<link rel="stylesheet" href="{server}/style.css">\n\n'
         f'<div style="background: url({server}/bg.png)">Text</div>\n'
     )
-    lines = attempt(mini_project, body, tmp_path / "out")
+    sheet = mini_project / "handouts" / "01-first-sheet.md"
+    sheet.write_text(sheet_text("first-sheet", body=body))
+    with pytest.raises(ContentError) as caught:
+        build(Project(mini_project), [Edition("letter")], tmp_path / "out", jobs=1)
+    assert caught.value.lines() == [
+        "handouts/01-first-sheet.md:11: <link> is not allowed in a sheet: it could hide or "
+        "change the crisis box",
+        "handouts/01-first-sheet.md:13: <div>: attribute 'style' is not allowed: a sheet's look "
+        "comes from styles/",
+    ]
     assert CountingHandler.requests == []
-    for name in ("picture.png", "style.css", "bg.png"):
-        assert (
-            f"handouts/01-first-sheet.md: refused to load '{server}/{name}' (outside the project)"
-            in lines
-        )
-    assert not (tmp_path / "out" / "letter" / "first-sheet.pdf").exists()
+    assert not (tmp_path / "out").exists()
 
 
 def secret_svg(folder: Path) -> Path:

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..config import REGIONS
 from ..content import Handout
 from ..editions import PAPERS, Edition
 from ..errors import Problem
 from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, NUMBER, NUMBERS, SECTIONS, TEXT, Field
 from ..placeholders import PLACEHOLDER
+from ..regions import REGIONS
 
 
 def _setting(name: str) -> str:

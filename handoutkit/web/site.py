@@ -15,12 +15,12 @@ from markupsafe import Markup
 
 from .. import cache
 from ..build import plan
-from ..config import REGIONS, load_region
 from ..content import Handout
 from ..editions import PAPERS, Edition
 from ..fields import ON_REQUEST
 from ..kinds import KINDS
 from ..library import Library, load_library
+from ..regions import REGIONS, load_regions
 from ..render import Templates
 from ..renderer import BOOKLET_ID
 from .forms import LetterForm, build_form
@@ -51,9 +51,8 @@ class Site:
         self.edition = Edition((settings.clinic.paper if settings.clinic else None) or "letter")
         self.strings = self.library.language.strings
         self.web = _web_strings(settings.lang)
-        self.regions = {
-            code: load_region(settings.project, code)["name"] for code in REGIONS
-        }  # fmt: skip
+        regions = load_regions(settings.project).regions
+        self.regions = {code: regions[code]["name"] for code in REGIONS}
         # Every document with fields has its form: a person's own letters, and the ones a
         # prescriber or clinician writes for them (the taper plan, the note of work limits).
         self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
