@@ -6,10 +6,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import detailsfile, glyphs
+from . import detailsfile, glyphs, taper
 from .errors import InputError, Problem, did_you_mean
 from .fields import (
     BOOL,
@@ -18,15 +19,21 @@ from .fields import (
     DATE,
     FIELDS,
     LETTER_SECTIONS,
+    NUMBER,
+    NUMBERS,
+    ON_REQUEST,
     ONE,
     SECTIONS,
     SETTINGS,
+    TAPER_PLAN,
     TEXT,
     Field,
+    lookup,
     room,
 )
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")  # what a web form's box may send
 # Characters that reorder the text around them, so that a value could make a letter show
 # something other than what is written: embeddings, overrides, isolates and the direction marks.
 # Right-to-left names need none of them: each value is set in its own direction by the renderer.
@@ -47,12 +54,14 @@ def validate_details(
     """Check every value against the field registry; return the clean values and every problem.
 
     `needs` are the letters to be made: a field required only for another letter may be empty.
-    Each problem names its field (Problem.field), so a form can show it beside the right box;
-    `lines` (key -> line, from a details file) puts the line in the message too. `stylesheet` is
-    the print.css whose fonts must have every character (default: the bundled project's).
+    A document in ON_REQUEST (the taper plan, the clinician's note) is needed only when `data`
+    has its section. Each problem names its field (Problem.field), so a form can show it beside
+    the right box; `lines` (key -> line, from a details file) puts the line in the message too.
+    `stylesheet` is the print.css whose fonts must have every character (default: the bundled
+    project's). The taper plan's numbers are checked by taper.py, with its refusals.
     """
-    needs = set(needs)
-    check = _Checker(source, lines or {}, stylesheet, needs)
+    needs = {n for n in needs if n not in ON_REQUEST or ON_REQUEST[n] in data}
+    check = _Checker(source, lines or {}, stylesheet, needs, from_file=lines is not None)
     values: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
     for section, table in _sections(data, check):
         for name, value in table.items():
@@ -67,7 +76,9 @@ def validate_details(
                 values[section][name] = checked
     _required(values, needs, check)
     if not check.problems:
-        _defaults(values, today)
+        _defaults(values, today, present=set(data))
+        if TAPER_PLAN in needs:
+            _plan_problems(values["plan"], check)
     # In file order; problems with no line (a field left out, or a form's) in the registry's.
     return values, sorted(check.problems, key=_order)
 
@@ -101,11 +112,21 @@ class _Checker:
     """Collects problems, each located at its key's line."""
 
     def __init__(
-        self, source: str, lines: Mapping[str, int], stylesheet: Path | None, needs: set[str]
+        self,
+        source: str,
+        lines: Mapping[str, int],
+        stylesheet: Path | None,
+        needs: set[str],
+        from_file: bool = False,
     ):
         self.source, self.lines = source, lines
         self.stylesheet, self.needs = stylesheet, needs
+        self.from_file = from_file  # a details file: a missing answer's fix shows its line
         self.problems: list[Problem] = []
+
+    def starter_example(self, field: Field, value: str) -> bool:
+        """A made-up example left unchanged in a details file (a form has no examples in it)."""
+        return self.from_file and field.sample and value == field.example
 
     def problem(self, key: str, message: str, field: bool = True) -> None:
         line = self.lines.get(key) or self.lines.get(key.split(".")[0])
@@ -123,6 +144,20 @@ class _Checker:
             return self.date(field, value)
         if field.type == ONE:
             return self.one(field, value)
+        if field.type == NUMBER:
+            number = _number(value)
+            return (
+                number
+                if number is not None
+                else self.problem(field.key, f"must be a number; got {_show(value)}")
+            )
+        if field.type == NUMBERS:
+            numbers = [_number(item) for item in value] if isinstance(value, list) else [None]
+            if None in numbers:
+                return self.problem(
+                    field.key, f"must be a list of numbers, like [0.5, 1, 2]; got {_show(value)}"
+                )
+            return numbers
         assert field.type == CHOICES
         return self.choices(field, value)
 
@@ -137,7 +172,7 @@ class _Checker:
         message = _refused_characters(field, text) or _too_long(field, text)
         if message is None:
             message = _unprintable(text, self.stylesheet)
-        if message is None and field.sample and text == field.example:
+        if message is None and self.starter_example(field, text):
             message = f'"{text}" is the example from the starter file: write your own here'
         if message:
             return self.problem(field.key, message)
@@ -157,7 +192,7 @@ class _Checker:
                     f"{value.strip()} is not a real date: check the month and the day "
                     '(dates are written year-month-day, like "2026-12-01")',
                 )
-            if field.sample and iso == field.example:
+            if self.starter_example(field, iso):
                 return self.problem(
                     field.key, f"{iso} is the example from the starter file: write your own here"
                 )
@@ -279,24 +314,71 @@ def _required(values, needs: set[str], check: _Checker) -> None:
     reported = {p.field for p in check.problems}
     for field in FIELDS:
         wanted = field.always_required or bool(needs & set(field.required_for))
-        if wanted and field.key not in reported and not values[field.section].get(field.name):
+        value = values[field.section].get(field.name)
+        if wanted and field.key not in reported and value in (None, "", []):
             why = "" if field.always_required else f" for the {field.required_for[0]}"
             if field.type == CHOICES:
                 check.problem(field.key, f"is required{why}: {_at_least_one(field)}")
-                continue
-            example = field.hint or (field.example if not field.sample else "") or "..."
-            check.problem(
-                field.key,
-                f'is required{why}: write it between the quote marks: {field.name} = "{example}"',
-            )
+            elif check.from_file:
+                check.problem(field.key, f"is required{why}: {_write_it(field)}")
+            else:  # a form's box: the form shows where, and needs no file syntax
+                check.problem(field.key, f"is required{why}")
+        switch = field.required_if
+        if switch and lookup(values, switch) is True and value in (None, "", []):
+            fix = f": {_write_it(field)}" if check.from_file else ""
+            check.problem(field.key, f"is required when {switch} is true{fix}")
 
 
-def _defaults(values: dict[str, dict[str, Any]], today: dt.date) -> None:
+def _write_it(field: Field) -> str:
+    """How to write a missing answer in a details file, with an example of its kind."""
+    example = field.hint or (field.example if not field.sample else "")
+    if field.type == NUMBER:
+        return f"write it as a number, without quote marks: {field.name} = {example or 1}"
+    if field.type == NUMBERS:
+        return f"write numbers between [ and ]: {field.name} = [0.5, 1]"
+    if field.type == DATE:
+        day = example or "2026-12-01"
+        return f'write the date year-month-day between quote marks: {field.name} = "{day}"'
+    return f'write it between the quote marks: {field.name} = "{example or "..."}"'
+
+
+def _defaults(values: dict[str, dict[str, Any]], today: dt.date, present: set[str]) -> None:
+    on_request = set(ON_REQUEST.values())
     for field in FIELDS:
         if field.default is None or field.type == BOOL:
             continue
-        default = today.isoformat() if field.default == "today" else list(field.default)
+        if field.section in on_request and field.section not in present:
+            continue  # An absent [plan] stays empty, so no plan is made from it.
+        default = field.default
+        if default == "today":
+            default = today.isoformat()
+        elif isinstance(default, tuple):
+            default = list(default)
         values[field.section].setdefault(field.name, default)
+
+
+def _plan_problems(plan: dict[str, Any], check: _Checker) -> None:
+    """The taper arithmetic's refusals, each naming its field in the [plan] section."""
+    try:
+        schedule = taper.make_schedule(plan)
+    except taper.Refused as refused:
+        for name, message in refused.problems:
+            check.problem(f"plan.{name}", message)
+        return
+    too_long = taper.too_long(schedule)
+    if too_long:
+        check.problem(f"plan.{too_long[0]}", too_long[1])
+
+
+def _number(value: Any) -> Decimal | None:
+    """An exact decimal: a float is taken by its shortest text, so 0.1 stays one tenth."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        number = Decimal(str(value))
+    elif isinstance(value, str) and NUMBER_TEXT.match(value.strip()):
+        number = Decimal(value.strip())
+    else:
+        return None
+    return number if number.is_finite() else None
 
 
 def _show(value: Any) -> str:
@@ -306,7 +388,9 @@ def _show(value: Any) -> str:
 def letters_wanted(data: Mapping[str, Any], letters: Iterable[str]) -> tuple[list[str], list[str]]:
     """The letters whose own sections hold something, and those left out because theirs are empty.
 
-    An empty [employer] means no employer letter: nothing was asked of an employer.
+    An empty [employer] means no employer letter: nothing was asked of an employer. The taper
+    plan and the clinician's note (ON_REQUEST) are left to the caller: a person's details file
+    has no section for them unless a clinician added it.
     """
     wanted, empty = [], []
     for letter in letters:

@@ -13,7 +13,7 @@ from .content import Handout
 from .details import letters_wanted, read_details, validate_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
-from .fields import LETTER_SECTIONS, TEXT, field_for, lookup
+from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
 from .language import DEFAULT_LANG
 from .layout import Layout
@@ -59,12 +59,18 @@ def render_letters(
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
     A letter whose answers run past its own budget continues on further pages, with a warning
-    naming the answer; past the most its kind allows (kinds.py), InputError names it.
+    naming the answer; past the most its kind allows (kinds.py), InputError names it. The taper
+    plan and the clinician's note come only from details that have their section ([plan],
+    [clinician_note]): without it they are left out, or refused when `only` names them.
     """
     lang = renderer.library.language.code
+    letters = select(_letters(renderer), only, what="letter")
+    missing = [h for h in letters if not _wanted(h, values)]
+    if only and missing:
+        raise InputError([_no_section(h.id, source) for h in missing])
     rendered = RenderedLetters()
     problems: list[Problem] = []
-    for letter in select(_letters(renderer), only, what="letter"):
+    for letter in (h for h in letters if h not in missing):
         job = Job("personal", letter.id, edition, lang, values=values)
         try:
             result = renderer.pdf(job)
@@ -86,6 +92,15 @@ def render_letters(
 
 def _letters(renderer: Renderer) -> list[Handout]:
     return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
+
+
+def _wanted(handout: Handout, values: Mapping[str, Any]) -> bool:
+    section = ON_REQUEST.get(handout.id)
+    return section is None or bool(values.get(section))
+
+
+def _no_section(id: str, source: str) -> Problem:
+    return Problem(source, f"has no [{ON_REQUEST[id]}] section to make the {id} from")
 
 
 @dataclass
@@ -122,14 +137,18 @@ def build_letters(
     data, found = read_details(details_file, shown)
     letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
     candidates = [h.id for h in select(letters, only, what="letter")]
-    wanted, empty = letters_wanted(data, candidates)
+    # The taper plan and the clinician's note are made when a clinician added their section;
+    # asked for by name without it, they are refused.
+    absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
+    wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
     values, problems = validate_details(
         data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
     )
-    if (only and empty) or not wanted:
+    if (only and (empty or absent)) or not wanted:
         # Said together with every other mistake in the file, so one edit can fix them all.
         nothing = [_nothing_to_make(id, shown, found.lines) for id in empty]
+        nothing += [_no_section(id, shown) for id in absent if only]
         problems = sorted([*problems, *nothing], key=lambda p: (p.line is None, p.line or 0))
     if problems:
         raise InputError(problems)
@@ -137,7 +156,10 @@ def build_letters(
     edition = Edition(made.settings.paper, large_print)
     with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
-        beside = render_beside_letters(renderer, edition)
+        # A plan or a clinician's note made on its own is not one of the person's letters: the
+        # how-to sheet goes only beside those.
+        mine = [id for id in wanted if id not in ON_REQUEST]
+        beside = render_beside_letters(renderer, edition) if mine else []
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         for name, pdf in rendered:
@@ -219,7 +241,16 @@ def _too_long(
     source: str,
     lines: Mapping[str, int],
 ) -> Problem:
-    """More pages than a letter may take at all: name the answer to shorten."""
+    """More pages than a letter may take at all: name the answer to shorten.
+
+    A plan is long because of its steps, not its words: a stop dose plans a first part.
+    """
+    if KINDS[letter.kind].steps:
+        message = (
+            f"the {letter.id} does not fit on {_pages(exc.budget)}; set stop_mg to plan a "
+            "first part"
+        )
+        return Problem(source, message, lines.get("plan.stop_mg"), "plan.stop_mg")
     key = _cause(letter, exc.layout, values)
     message = (
         f"is too long: the {letter.id} would take {exc.pages} pages, and "

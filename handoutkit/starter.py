@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .fields import BOOL, CHOICES, FIELDS, ONE, SECTIONS, Field
+from .fields import BOOL, CHOICES, FIELDS, ON_REQUEST, ONE, SECTIONS, Field
 
 
 def starter_text(
@@ -23,7 +23,8 @@ def starter_text(
     """
     words = strings["starter"]
     lines = [words["header"].strip("\n").format(command=command)]
-    for section in SECTIONS:
+    # The plan and the clinician's note are written by clinicians, not in a person's own file.
+    for section in (s for s in SECTIONS if s not in ON_REQUEST.values()):
         lines += ["", f"[{section}]"]
         for field in (f for f in FIELDS if f.section == section):
             lines += _starter_lines(field, today, strings, sentences or {}, regions or {})

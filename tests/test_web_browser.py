@@ -16,6 +16,8 @@ import page as page_validation
 import pytest
 from pypdf import PdfReader
 
+from handoutkit.fields import BY_KEY
+
 from .web_helpers import CHROMIUM, CHROMIUM_ARGS, Served
 
 DOWNLOAD = "#letter-form .actions button"
@@ -161,6 +163,36 @@ def test_keyboard_alone_makes_the_work_letter(app, page, tmp_path):
     check_letter(path, "Ana Pérez", "Sam Rivera, HR", "clonazepam", "Working from home")
 
 
+def test_keyboard_alone_makes_the_taper_plan_and_the_note(app, page, tmp_path):
+    page.goto(f"{app.url}letters/taper-plan")
+    for key, text in (("person.name", "Jordan Lee"), ("plan.medicine", "diazepam"),
+                      ("plan.dose_mg", "20"), ("plan.tablets_mg", "2, 5, 10")):  # fmt: skip
+        tab_to(page, f'[name="{key}"]')
+        page.keyboard.type(text)
+    tab_to(page, '[name="plan.split_tablets"]')  # "No" is chosen: the arrow keys change it
+    page.keyboard.press("ArrowLeft")
+    assert focused(page, '[name="plan.split_tablets"][value="true"]:checked')
+    for key, text in (("plan.cut_percent", "10"), ("plan.every_weeks", "2"),
+                      ("plan.stop_mg", "0"), ("plan.prescriber", "Dr Ana Ruiz")):  # fmt: skip
+        tab_to(page, f'[name="{key}"]')
+        page.keyboard.type(text)
+    page.locator('[name="plan.start"]').fill("2027-01-04")  # a date box's own keys vary
+    tab_to(page, DOWNLOAD)
+    path = download_with_enter(page, tmp_path)
+    assert path.name == "taper-plan.pdf"
+    check_letter(path, "Jordan Lee", "Prepared for Dr Ana Ruiz", "16.5 mg", "Hold")
+    page.goto(f"{app.url}letters/work-limits-note")
+    for key, text in (("person.name", "Jordan Lee"), ("clinician_note.clinician_name", "Dr Ruiz")):
+        tab_to(page, f'[name="{key}"]')
+        page.keyboard.type(text)
+    tab_to(page, '[name="clinician_note.accommodations"][value="check-ins"]')
+    page.keyboard.press("Space")
+    tab_to(page, DOWNLOAD)
+    path = download_with_enter(page, tmp_path)
+    assert path.name == "work-limits-note.pdf"
+    check_letter(path, "Jordan Lee", "Dr Ruiz", "Regular short check-ins.")
+
+
 def test_the_error_summary_takes_focus_and_leads_to_the_box(app, page, tmp_path):
     page.goto(f"{app.url}letters/physician-letter")
     tab_to(page, '[name="medication.dose"]')
@@ -216,8 +248,12 @@ def test_saved_answers_open_again_and_make_the_other_letter(app, page, tmp_path)
     page.wait_for_load_state()
     assert page.locator('[name="person.name"]').input_value() == "Ana Pérez"
     assert page.locator('[name="medication.name"]').input_value() == "clonazepam"
+    # The employer letter asks for at least one limit and one change: nothing is chosen for them.
+    for key, value in (("limitations", "fatigue"), ("accommodations", "breaks")):
+        tab_to(page, f'[name="employer.{key}"][value="{value}"]')
+        page.keyboard.press("Space")
     tab_to(page, DOWNLOAD)
-    check_letter(download_with_enter(page, tmp_path), "Ana Pérez")
+    check_letter(download_with_enter(page, tmp_path), "Ana Pérez", "Short rest breaks.")
 
 
 def test_a_draft_is_kept_only_when_asked_and_clear_everything_wipes_it(app, page):
@@ -254,8 +290,9 @@ def test_the_preview_says_which_answer_makes_the_letter_too_long(app, page):
 def test_character_count_shows_the_registry_limit(app, page):
     page.goto(f"{app.url}letters/physician-letter")
     count = page.locator("#f-medication-symptoms-count")
-    assert count.inner_text() == "You have 1200 characters remaining."
-    page.locator('[name="medication.symptoms"]').fill("x" * 1205)
+    limit = BY_KEY["medication.symptoms"].max_length
+    assert count.inner_text() == f"You have {limit} characters remaining."
+    page.locator('[name="medication.symptoms"]').fill("x" * (limit + 5))
     assert count.inner_text() == "You have 5 characters too many."
 
 
@@ -263,6 +300,8 @@ PAGES = (
     "",
     "letters/physician-letter",
     "letters/employer-accommodation",
+    "letters/taper-plan",
+    "letters/work-limits-note",
     "no-such-page",
 )
 
