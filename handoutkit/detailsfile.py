@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import fields
 from .errors import Problem, toml_problem
 from .fields import BOOL, BY_KEY, DATE, SETTINGS, Field
 
@@ -217,6 +218,9 @@ def _value(key: str, value: str, lines: list[str], number: int, source: str, sca
         pass  # An inline table: tomllib and the field checks say what is wrong with it.
     elif field is not None and field.type == BOOL:
         problem(f"write true or false, without quote marks: {name} = false")
+    elif field is not None and field.type in (fields.NUMBER, fields.NUMBERS):
+        example = "[0.5, 1]" if field.type == fields.NUMBERS else "2.5"
+        problem(f"write a number in figures, without quote marks: {name} = {example}")
     else:
         problem(_missing_quotes(name, bare, field))
     return number

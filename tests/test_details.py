@@ -470,6 +470,14 @@ def test_plan_refusals_come_from_the_taper_arithmetic_and_name_the_field(tmp_pat
     ]
 
 
+def test_a_number_written_in_words_is_told_how_to_write_it(tmp_path: Path):
+    text = PLAN.replace("dose_mg = 2", "dose_mg = two")
+    assert errors(tmp_path, text, {"taper-plan"}) == [
+        "my-details.toml:5: plan.dose_mg: write a number in figures, without quote marks: "
+        "dose_mg = 2.5"
+    ]
+
+
 def test_a_web_form_may_send_numbers_as_text():
     values, problems = validate_details(
         {
