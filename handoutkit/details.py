@@ -216,8 +216,11 @@ class _Checker:
         count = len(field.choices)
         example = f'{field.name} = ["all"]' if field.all_choice else f"{field.name} = [1, 3]"
         if not items:
-            if not self.needs & set(field.letters):
-                return None  # Left empty for a letter not being made: nothing is asked.
+            # A list a letter must have (its requests, an employer letter's limits) cannot be
+            # empty; another may be left empty, as may any for a letter not being made.
+            must = field.required_for if field.default is None else field.letters
+            if not self.needs & set(must):
+                return None  # nothing chosen, which is no answer
             return self.problem(field.key, f"nothing is chosen: {_at_least_one(field)}")
         chosen: list[str] = []
         for item in items:

@@ -83,6 +83,14 @@ def base(**sections: dict[str, object]) -> dict[str, dict[str, object]]:
     }
     if "employer" in sections:  # the employer letter needs its two lists
         values["employer"] = {"limitations": "[1]", "accommodations": "[3]"}
+    # A clinician's sections make their documents only with what those require.
+    if "plan" in sections:
+        values["plan"] = {
+            "medicine": "diazepam", "dose_mg": 20, "cut_percent": 10, "every_weeks": 2,
+            "start": "2027-01-04", "stop_mg": 0, "prescriber": "Dr Ruiz",
+        }  # fmt: skip
+    if "clinician_note" in sections:
+        values["clinician_note"] = {"clinician_name": "Dr Ruiz"}
     for section, table in sections.items():
         values.setdefault(section, {}).update(table)
     return values

@@ -776,7 +776,7 @@ def test_note_names_no_diagnosis_or_medicine_unless_the_patient_agrees(tmp_path:
     for word in (*MEDICINES, "withdrawal", "taper"):
         assert word not in text.lower(), word
     for value in ("Jordan Reyes", "Dr Ana Ruiz", "Family physician", "Harbour Lane Clinic",
-                  "+1 555 0199", "March 2025", "about 6 months", "2027-06-01"):  # fmt: skip
+                  "+1 555 0199", "March 2025", "about 6 months", "June 1, 2027"):  # fmt: skip
         assert value in text, value
 
 

@@ -355,9 +355,10 @@ def test_the_plan_and_note_from_the_web_are_byte_identical_to_the_command_line(
     argv += ["--out", str(tmp_path / "out"), "--paper", paper]
     argv += ["--large-print"] if large else []
     assert main(argv) == 0
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"{letter}.pdf"]
-    assert (tmp_path / "out" / f"{letter}.pdf").read_bytes() == response.content
-    assert response.headers["content-disposition"] == f'attachment; filename="{letter}.pdf"'
+    name = f"{letter}-large.pdf" if large else f"{letter}.pdf"  # <id>[-large].pdf
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
+    assert (tmp_path / "out" / name).read_bytes() == response.content
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
 
 
 def test_a_refused_plan_says_which_number_and_why_beside_its_box(client):
