@@ -1,4 +1,4 @@
-"""Running jobs in this process or in a pool of processes, each with one warm Renderer.
+"""Running jobs in this process or in a pool of processes, each with warm Renderers.
 
 Workers leave nothing behind: each removes its font folder when it ends, ignores Ctrl-C (the
 parent stops them), and exits by itself within a second of its parent dying, even by SIGKILL.
@@ -22,23 +22,25 @@ from .renderer import Job, Rendered, Renderer
 MIN_JOBS_FOR_POOL = 2
 PARENT_CHECK_SECONDS = 0.5
 
-_renderer: Renderer | None = None
+# A worker's renderers, one per language, made when its first job in that language arrives.
+_renderers: dict[str, Renderer] = {}
+_setup: tuple[Project, Clinic | None] | None = None
 
 
-def _start(project: Project, clinic: Clinic | None, lang: str, parent: int) -> None:
-    global _renderer
+def _start(project: Project, clinic: Clinic | None, parent: int) -> None:
+    global _setup
     # Ctrl-C reaches every process of the terminal's group; the parent alone answers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminated)
     # A worker that ends normally runs multiprocessing's finalizers (not atexit) on the way out.
     util.Finalize(None, _clean_up, exitpriority=10)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _renderer = Renderer(project, clinic, lang)
+    _setup = (project, clinic)
 
 
 def _clean_up() -> None:
-    if _renderer is not None:
-        _renderer.close()
+    for renderer in _renderers.values():
+        renderer.close()
 
 
 def _terminated(signum, frame) -> None:
@@ -56,8 +58,10 @@ def _watch_parent(parent: int) -> None:
 
 
 def _run(job: Job) -> Rendered:
-    assert _renderer is not None
-    return _renderer.run(job)
+    assert _setup is not None
+    if job.lang not in _renderers:
+        _renderers[job.lang] = Renderer(*_setup, job.lang)
+    return _renderers[job.lang].run(job)
 
 
 def default_jobs() -> int:
@@ -71,25 +75,25 @@ def run_jobs(
     processes: int,
     renderer: Renderer | None = None,
 ) -> Iterator[Rendered]:
-    """Render every job; results come in completion order. The bytes never depend on order."""
-    langs = {job.lang for job in jobs}
-    if len(langs) > 1:
-        raise ValueError(f"one language per run; got {sorted(langs)}")
-    lang = langs.pop() if langs else "en"
+    """Render every job, in any mix of editions and languages; results come in completion
+    order. The bytes never depend on order. A given renderer serves jobs in its language."""
     if processes <= 1 or len(jobs) < MIN_JOBS_FOR_POOL:
-        own = renderer is None
-        renderer = renderer or Renderer(project, clinic, lang)
+        renderers = {renderer.library.language.code: renderer} if renderer else {}
+        own = []
         try:
             for job in jobs:
-                yield renderer.run(job)
+                if job.lang not in renderers:
+                    renderers[job.lang] = Renderer(project, clinic, job.lang)
+                    own.append(renderers[job.lang])
+                yield renderers[job.lang].run(job)
         finally:
-            if own:
-                renderer.close()
+            for made in own:
+                made.close()
         return
     # Longest first (booklets), so no worker is left with a big job at the end.
-    ordered = sorted(jobs, key=lambda j: j.document != "booklet")
+    ordered = sorted(jobs, key=lambda j: (j.document != "booklet", not j.edition.large_print))
     pool = ProcessPoolExecutor(
-        processes, initializer=_start, initargs=(project, clinic, lang, os.getpid())
+        processes, initializer=_start, initargs=(project, clinic, os.getpid())
     )
     try:
         futures = [pool.submit(_run, job) for job in ordered]
