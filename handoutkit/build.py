@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cache
@@ -177,10 +177,15 @@ def _prepare(
 
 
 def _render(project, clinic, libraries, todo, out, processes, built, progress) -> list[Problem]:
-    """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were."""
+    """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were.
+
+    Each booklet waits for its sheets' page counts (reused ones are known at once), so it is
+    laid out once: with a notes page exactly when cover, contents and sheets make an odd count.
+    """
     problems: list[Problem] = []
-    failed: set[str] = set()
+    failed: set[str] = set()  # sheets' paths
     booklets: list[Rendered] = []
+    held = [job for job in todo if job.document == "booklet"]
 
     def emit(result: Rendered) -> None:
         job = result.job
@@ -192,18 +197,36 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
         if progress:
             progress(built[job.path])
 
+    def sheet_pages(booklet: Job, handout: Handout) -> int | None:
+        path = Job("sheet", handout.id, booklet.edition, booklet.lang).path
+        if path in built:
+            return built[path].output.pages
+        # A failed sheet's booklet is not kept; its budget is as good a guess as any.
+        return handout.page_budget(booklet.edition.large_print) if path in failed else None
+
+    def release() -> list[Job]:
+        ready = []
+        for job in list(held):
+            counts = [sheet_pages(job, h) for h in libraries[job.lang].handouts]
+            if None not in counts:
+                held.remove(job)
+                ready.append(replace(job, notes_page=(2 + sum(counts)) % 2 == 1))
+        return ready
+
     if not todo:
         return problems
-    for result in run_jobs(project, clinic, todo, processes):
+    first = [job for job in todo if job.document != "booklet"] + release()
+    for result in run_jobs(project, clinic, first, processes, follow_up=release):
         if result.problems:
             problems.extend(result.problems)
-            failed.add(result.job.edition.name)
+            failed.add(result.job.path)
         elif result.job.document == "booklet":
             booklets.append(result)
         else:
             emit(result)
+    broken = {(Path(path).parent) for path in failed}
     for result in booklets:
-        if result.job.edition.name not in failed:
+        if Path(result.job.path).parent not in broken:
             emit(result)
     # Workers finish in any order; report in file order, once per distinct problem.
     return list(dict.fromkeys(sorted(problems, key=lambda p: p.source)))

@@ -10,8 +10,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import util
 
 from .config import Clinic
@@ -74,31 +75,48 @@ def run_jobs(
     jobs: Sequence[Job],
     processes: int,
     renderer: Renderer | None = None,
+    follow_up: Callable[[], Sequence[Job]] | None = None,
 ) -> Iterator[Rendered]:
     """Render every job, in any mix of editions and languages; results come in completion
-    order. The bytes never depend on order. A given renderer serves jobs in its language."""
+    order. The bytes never depend on order. A given renderer serves jobs in its language.
+
+    After each result is consumed, follow_up (if given) may return more jobs; they go ahead of
+    those still waiting (they are booklets, held back until their sheets' pages were known).
+    """
+    waiting = deque(sorted(jobs, key=_longest_first))
+
+    def more() -> None:
+        for job in sorted(follow_up() if follow_up else (), key=_longest_first, reverse=True):
+            waiting.appendleft(job)
+
     if processes <= 1 or len(jobs) < MIN_JOBS_FOR_POOL:
         renderers = {renderer.library.language.code: renderer} if renderer else {}
         own = []
         try:
-            for job in jobs:
+            while waiting:
+                job = waiting.popleft()
                 if job.lang not in renderers:
                     renderers[job.lang] = Renderer(project, clinic, job.lang)
                     own.append(renderers[job.lang])
                 yield renderers[job.lang].run(job)
+                more()
         finally:
             for made in own:
                 made.close()
         return
-    # Longest first (booklets), so no worker is left with a big job at the end.
-    ordered = sorted(jobs, key=lambda j: (j.document != "booklet", not j.edition.large_print))
     pool = ProcessPoolExecutor(
         processes, initializer=_start, initargs=(project, clinic, os.getpid())
     )
+    running: set[Future] = set()
     try:
-        futures = [pool.submit(_run, job) for job in ordered]
-        for future in as_completed(futures):
-            yield future.result()
+        # Only as many jobs in flight as workers, so a job released later can still go first.
+        while waiting or running:
+            while waiting and len(running) < processes:
+                running.add(pool.submit(_run, waiting.popleft()))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+                more()
     except BaseException:
         # Ctrl-C or an error: stop the workers now rather than after their current page (a
         # booklet takes seconds); each removes its font folder as it goes.
@@ -106,6 +124,11 @@ def run_jobs(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _longest_first(job: Job) -> tuple[bool, bool]:
+    """Booklets, large print first, so no worker is left with a big job at the end."""
+    return (job.document != "booklet", not job.edition.large_print)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
