@@ -63,10 +63,10 @@ def plan(
                 key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant, lang)
                 jobs.append(Job(document, h.id, edition, lang, key))
         if booklet:
-            parts = [sheet_keys[h.id] for h in library.handouts]
+            parts = [sheet_keys[h.id] for h in library.booklet]
             key = cache.job_key(base, parts, edition.name, "book", lang)
             # Cover and contents, then each sheet as long as its budget allows.
-            pages = 2 + sum(h.page_budget(edition.large_print) for h in library.handouts)
+            pages = 2 + sum(h.page_budget(edition.large_print) for h in library.booklet)
             jobs.append(Job("booklet", BOOKLET_ID, edition, lang, key, notes_page=pages % 2 == 1))
     return jobs
 

@@ -170,8 +170,10 @@ def _letter_commands(command, common, edition) -> None:
     letters_cmd = command(
         "letters",
         "make your letters from a details file",
-        "Fill the physician letter and the employer request with your details. The PDFs hold "
-        "your health information: they are written only to --out (default build/personal/).",
+        "Fill the physician letter and the employer request with your details; a [plan] "
+        "section adds the taper plan, a [clinician_note] section the note of work limits. The "
+        "PDFs hold health information: they are written only to --out (default "
+        "build/personal/).",
         "handouts letters --details my-details.toml --paper a4",
         (common, edition),
     )
@@ -182,7 +184,11 @@ def _letter_commands(command, common, edition) -> None:
         "--out", type=Path, metavar="DIR", help="where to write (default: build/personal/)"
     )
     letters_cmd.add_argument(
-        "--only", nargs="+", action="extend", metavar="ID", help="just this letter"
+        "--only",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="just these, by id (for example physician-letter or taper-plan)",
     )
     letters_cmd.set_defaults(run=cmd_letters)
 

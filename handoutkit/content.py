@@ -20,7 +20,15 @@ PARTIALS = "partials"
 # takes the text of partials/red-flags.md, so it is written, reviewed and translated once.
 INCLUDE = re.compile(r"^\[\[include:([a-z0-9-]+)\]\][ \t]*$", re.M)
 REQUIRED = ("id", "title", "audience", "kind", "reviewed", "sources")
-OPTIONAL = {"pages": 1, "large_print_pages": 2, "label": None, "max_grade": None}
+OPTIONAL = {
+    "pages": 1,
+    "large_print_pages": 2,
+    "label": None,
+    "max_grade": None,
+    "booklet": True,  # false: built on its own only (a clinician's form has no place there)
+    "spanish": True,  # false: not translated, so no Spanish edition (a form for US clinicians)
+}
+FLAGS = ("booklet", "spanish")
 KNOWN = (*REQUIRED, *OPTIONAL)
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -54,6 +62,8 @@ class Handout:
     large_print_pages: int = 2
     label: str | None = None  # overrides the audience line printed above the title
     max_grade: float | None = None  # overrides the audience's reading-grade limit
+    booklet: bool = True  # printed in the booklet
+    spanish: bool = True  # has a Spanish edition
 
     def page_budget(self, large_print: bool) -> int:
         return self.large_print_pages if large_print else self.pages
@@ -208,6 +218,9 @@ def _check_front_matter(
         or not 1 <= data["max_grade"] <= 18
     ):
         problem("max_grade", f"must be a reading grade from 1 to 18; got {data['max_grade']!r}")
+    for key in FLAGS:
+        if key in data and not isinstance(data[key], bool):
+            problem(key, f"must be true or false; got {data[key]!r}")
     if "reviewed" in data and parse_date(data["reviewed"]) is None:
         problem("reviewed", f"must be a real date written YYYY-MM-DD; got {data['reviewed']!r}")
     if "sources" in data:

@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 TEXT, DATE, BOOL, CHOICES = "text", "date", "bool", "choices"
+NUMBER, NUMBERS = "number", "numbers"  # exact decimals (the taper plan's mg and percents)
 PHYSICIAN_LETTER, EMPLOYER_LETTER = "physician-letter", "employer-accommodation"
 BOTH = (PHYSICIAN_LETTER, EMPLOYER_LETTER)
+TAPER_PLAN, WORK_LIMITS_NOTE = "taper-plan", "work-limits-note"
+# Documents made from a details file only when it has their section: a person's own file makes
+# their letters; a prescriber adds [plan], a clinician writes [clinician_note].
+ON_REQUEST = {TAPER_PLAN: "plan", WORK_LIMITS_NOTE: "clinician_note"}
 
 REQUESTS = (
     "dependence-not-addiction",
@@ -56,6 +61,7 @@ class Field:
     placeholder: str | None = None  # its [[name]] (or [[name:choice]]) in those letters
     required_for: tuple[str, ...] = ()  # letters that cannot be made without it
     always_required: bool = False
+    required_if: str | None = None  # the key of a true-or-false field that makes it required
     multiline: bool = False
     max_length: int = 200
     choices: tuple[str, ...] = ()  # for CHOICES fields
@@ -73,7 +79,8 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("person.name", letters=BOTH, placeholder="patient_name", always_required=True,
+    Field("person.name", letters=(*BOTH, TAPER_PLAN, WORK_LIMITS_NOTE), placeholder="patient_name",
+          always_required=True,
           max_length=120, example="Jordan Lee"),
     Field("person.date_of_birth", DATE, (PHYSICIAN_LETTER,), "date_of_birth",
           example="1980-04-02"),
@@ -117,12 +124,55 @@ FIELDS: tuple[Field, ...] = (
     Field("employer.review", DATE, (EMPLOYER_LETTER,), "review", example="2027-03-01"),
     Field("employer.disclose_condition", BOOL, (EMPLOYER_LETTER,), "condition",
           default=False, example=False),
+    # The taper plan: the prescriber's numbers (taper.py does the arithmetic and the refusals).
+    Field("plan.medicine", letters=(TAPER_PLAN,), placeholder="plan_medicine",
+          required_for=(TAPER_PLAN,), max_length=80, example="clonazepam"),
+    Field("plan.dose_mg", NUMBER, (TAPER_PLAN,), required_for=(TAPER_PLAN,), example=2),
+    Field("plan.tablets_mg", NUMBERS, (TAPER_PLAN,), example=(0.5,)),
+    Field("plan.split_tablets", BOOL, (TAPER_PLAN,), default=False, example=True),
+    Field("plan.liquid_mg_per_ml", NUMBER, (TAPER_PLAN,), default=0, example=0),
+    Field("plan.cut_percent", NUMBER, (TAPER_PLAN,), required_for=(TAPER_PLAN,), example=10),
+    Field("plan.every_weeks", NUMBER, (TAPER_PLAN,), required_for=(TAPER_PLAN,), example=2),
+    Field("plan.start", DATE, (TAPER_PLAN,), required_for=(TAPER_PLAN,), example="2027-01-04"),
+    Field("plan.stop_mg", NUMBER, (TAPER_PLAN,), required_for=(TAPER_PLAN,), example=0),
+    Field("plan.prescriber", letters=(TAPER_PLAN,), placeholder="prescriber",
+          required_for=(TAPER_PLAN,), max_length=80, example="Dr Ana Ruiz"),
+    # The clinician's note of work limits: its choices are the employer request's own.
+    Field("clinician_note.clinician_name", letters=(WORK_LIMITS_NOTE,),
+          placeholder="clinician_name", required_for=(WORK_LIMITS_NOTE,), max_length=80,
+          example="Dr Ana Ruiz"),
+    Field("clinician_note.role", letters=(WORK_LIMITS_NOTE,), placeholder="clinician_role",
+          max_length=80, example="Family physician"),
+    Field("clinician_note.practice", letters=(WORK_LIMITS_NOTE,),
+          placeholder="clinician_practice", max_length=120, example="Harbour Lane Clinic"),
+    Field("clinician_note.phone", letters=(WORK_LIMITS_NOTE,), placeholder="clinician_phone",
+          max_length=40, example="+1 555 0199"),
+    Field("clinician_note.under_care_since", letters=(WORK_LIMITS_NOTE,),
+          placeholder="under_care_since", max_length=40, example="March 2025"),
+    Field("clinician_note.expected_duration", letters=(WORK_LIMITS_NOTE,),
+          placeholder="expected_duration", max_length=80, example="about 6 months"),
+    Field("clinician_note.limitations", CHOICES, (WORK_LIMITS_NOTE,), "note_limitation",
+          choices=LIMITATIONS, example=("fatigue", "concentration-memory")),
+    Field("clinician_note.accommodations", CHOICES, (WORK_LIMITS_NOTE,), "note_accommodation",
+          choices=ACCOMMODATIONS, example=("flexible-hours", "breaks")),
+    Field("clinician_note.review", DATE, (WORK_LIMITS_NOTE,), "note_review",
+          example="2027-06-01"),
+    Field("clinician_note.disclose", BOOL, (WORK_LIMITS_NOTE,), default=False, example=False),
+    Field("clinician_note.condition", letters=(WORK_LIMITS_NOTE,), max_length=120,
+          required_if="clinician_note.disclose", example=""),
 )  # fmt: skip
 
 BY_KEY = {f.key: f for f in FIELDS}
 SECTIONS = tuple(dict.fromkeys(f.section for f in FIELDS))
 # Blanks a letter has that no details file fills: they are written by hand after printing.
-HAND_WRITTEN = ("reply_by", "signature")
+HAND_WRITTEN = (
+    "reply_by",
+    "signature",
+    "signed_on",
+    "reach_prescriber",
+    "dose_times",
+    "plan_forms",
+)
 SIGNED_ON_PAPER = ("signature",)  # never a form field: a signature is written by hand
 BY_PLACEHOLDER = {f.placeholder: f for f in FIELDS if f.placeholder}
 

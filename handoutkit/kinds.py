@@ -21,6 +21,7 @@ class Kind:
     fillable: bool = False  # also built as a fillable PDF form
     fields: bool = False  # has [[placeholders]] filled from a person's details
     qr_codes: bool = False  # web addresses get QR codes beside them
+    steps: bool = False  # has the taper schedule block ([[steps]]), blank or from a [plan]
     beside_letters: bool = False  # also written next to a person's own letters
 
     @property
@@ -48,6 +49,10 @@ KINDS: dict[str, Kind] = {
         ),
         # How to use the letters: the patient's own sheet, printed beside them.
         Kind("howto", sources=False, beside_letters=True),
+        # The taper plan: the patient's own sheet, so it keeps the crisis box and the rest; a
+        # table and blanks rather than a single action box; filled by hand, on screen or from
+        # a prescriber's [plan].
+        Kind("plan", action_boxes=None, fillable=True, fields=True, steps=True),
     )
 }
 

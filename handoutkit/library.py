@@ -14,6 +14,8 @@ from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
 from .regions import DEFAULT_REGION, load_regions, region_problems
 
+SPANISH = "es"
+
 
 @dataclass(frozen=True)
 class Library:
@@ -30,6 +32,11 @@ class Library:
 
     def by_id(self, id: str) -> Handout:
         return next(h for h in self.handouts if h.id == id)
+
+    @property
+    def booklet(self) -> tuple[Handout, ...]:
+        """The sheets in the booklet, in file order; `booklet: false` leaves one out."""
+        return tuple(h for h in self.handouts if h.booklet)
 
 
 def load_library(
@@ -56,6 +63,8 @@ def load_library(
         problems += exc.problems
     if problems:
         raise ContentError(problems)
+    if lang == SPANISH:  # A sheet with `spanish: false` has no Spanish edition.
+        handouts = [h for h in handouts if h.spanish]
     code = region or (clinic.region if clinic else DEFAULT_REGION)
     region_data = regions.region(code)
     # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.

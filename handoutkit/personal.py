@@ -11,7 +11,7 @@ from .config import Clinic
 from .details import load_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
-from .fields import field_for, lookup
+from .fields import ON_REQUEST, field_for, lookup
 from .kinds import KINDS
 from .library import select
 from .output import write_atomic
@@ -31,9 +31,21 @@ def render_letters(
 ) -> list[tuple[str, bytes]]:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
+    The taper plan and the clinician's note come only from details that have their section
+    ([plan], [clinician_note]): without it they are left out, or refused when `only` names them.
+
     Raises InputError naming the field to shorten when a letter does not fit its budget.
     """
     letters = select(_letters(renderer), only, what="letter")
+    missing = [h for h in letters if not _wanted(h, values)]
+    if only and missing:
+        raise InputError(
+            [
+                Problem(source, f"has no [{ON_REQUEST[h.id]}] section to make the {h.id} from")
+                for h in missing
+            ]
+        )
+    letters = [h for h in letters if h not in missing]
     rendered: list[tuple[str, bytes]] = []
     problems: list[Problem] = []
     for letter in letters:
@@ -68,6 +80,11 @@ def _letters(renderer: Renderer):
     return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
 
 
+def _wanted(handout, values: Mapping[str, Any]) -> bool:
+    section = ON_REQUEST.get(handout.id)
+    return section is None or bool(values.get(section))
+
+
 def build_letters(
     project: Project,
     details_file: Path,
@@ -87,15 +104,29 @@ def build_letters(
         shown = _shown(details_file)
         needs = {h.id for h in letters}
         values = load_details(details_file, shown, needs, today or dt.date.today())
-        rendered = render_letters(renderer, values, edition, [h.id for h in letters], shown)
-        rendered += render_beside_letters(renderer, edition)
+        # `only` as given: a plan or a note asked for by name is refused without its section.
+        rendered = render_letters(renderer, values, edition, only, shown)
+        # A plan or a clinician's note made on its own is not one of the person's letters: the
+        # how-to sheet goes only beside those.
+        if any(name.removesuffix(".pdf") not in ON_REQUEST for name, _ in rendered):
+            rendered += render_beside_letters(renderer, edition)
     for name, data in rendered:
         write_atomic(out / name, data)
     return [out / name for name, _ in rendered]
 
 
 def _too_long(letter, values: Mapping[str, Any], exc: PageBudgetError, shown: str) -> Problem:
-    """Name the field to shorten: the longest free text this letter prints."""
+    """Name the field to shorten: the longest free text this letter prints.
+
+    A plan is long because of its steps, not its words: a stop dose plans a first part.
+    """
+    if KINDS[letter.kind].steps:
+        return Problem(
+            shown,
+            f"the {letter.id} does not fit on {_pages(exc.budget)}; "
+            "set stop_mg to plan a first part",
+            field="plan.stop_mg",
+        )
     used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
     texts = [f for f in used if f.type == "text"]
     candidates = [f for f in texts if f.multiline] or texts

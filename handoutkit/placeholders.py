@@ -30,6 +30,8 @@ def fill(html: str, mode: str, values: dict[str, Any] | None, strings: Mapping[s
             return _choice(name, choice, mode, tooltip)
         if name == "condition":
             return _condition(mode, values, strings["letters"])
+        if name == "note_condition":
+            return _note_condition(mode, values, strings)
         return _blank(name, label or "", mode, values, strings)
 
     return PLACEHOLDER.sub(replace, html)
@@ -70,6 +72,32 @@ def _condition(mode: str, values: dict[str, Any] | None, words: Mapping[str, Any
     return words["condition"]
 
 
+def _note_condition(mode: str, values: dict[str, Any] | None, strings: Mapping[str, Any]) -> str:
+    """The clinician's note names a condition only when the patient agreed (the box is ticked)."""
+    words = strings["letters"]
+    if mode == "personal":
+        condition = lookup(values, "clinician_note.condition")
+        if lookup(values, "clinician_note.disclose") and condition:
+            return str(escape(words["note_condition_named"].format(condition=condition)))
+        return str(escape(words["note_condition_none"]))
+    rule = Markup('<span class="disclose-rule">{}</span>').format(words["note_condition_rule"])
+    help = strings["fields"]
+    if mode == "fillable":
+        box = Markup('<input type="checkbox" class="tick" name="disclose" title="{}">').format(
+            help["clinician_note.disclose"]["help"]
+        )
+        line = Markup('<input type="text" name="condition" title="{}">').format(
+            help["clinician_note.condition"]["help"]
+        )
+    else:
+        box = Markup('<span class="tick" aria-hidden="true"></span>')
+        line = Markup('<span class="write-in" title="{}"></span>').format(
+            help["clinician_note.condition"]["help"]
+        )
+    blank = '<span class="blank inline disclose">{}<span class="label">{}</span>{}</span>{}'
+    return str(Markup(blank).format(box, words["note_condition"], line, rule))
+
+
 def _blank(
     name: str, label: str, mode: str, values: dict[str, Any] | None, strings: Mapping[str, Any]
 ) -> str:
@@ -82,7 +110,8 @@ def _blank(
     multiline = bool(field and field.multiline)
     value = lookup(values, field.key) if mode == "personal" and field else None
     kind = "multiline" if multiline else "inline"
-    label_html = Markup('<span class="label">{}</span>').format(label) if label else Markup("")
+    # The label is the sheet's own HTML (already escaped by Markdown), never a typed value.
+    label_html = Markup('<span class="label">{}</span>').format(Markup(label)) if label else ""
     if value not in (None, ""):
         text = escape(str(value))
         if multiline:

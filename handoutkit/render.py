@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import placeholders, qr
+from . import placeholders, plan, qr
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
@@ -17,6 +17,9 @@ from .language import Language
 from .markup import to_html
 from .project import Project
 from .regions import REGION_TEXT, region_text
+
+# Where a plan's table of steps goes while the sheet's own blanks are filled (see body()).
+STEPS_MARK = "<!--steps-->"
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,13 @@ class Templates:
         # Region text is Markdown too (the help sheet's cards), so it goes in before conversion.
         html = to_html(self._regional(handout.body), handout.id)
         kind = KINDS[handout.kind]
+        # The schedule block goes in after the sheet's blanks are filled, so nothing a person
+        # typed into the plan (a medicine, a name) can ever be read as a [[placeholder]].
+        html = plan.STEPS.sub(STEPS_MARK, html) if kind.steps else html
         if kind.fields:
             html = placeholders.fill(html, mode, details, self.language.strings)
+        if kind.steps:
+            html = html.replace(STEPS_MARK, self._steps(mode, details))
         if kind.qr_codes:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
         sources: list[str] = []
@@ -84,6 +92,21 @@ class Templates:
 
     def _regional(self, text: str) -> str:
         return REGION_TEXT.sub(lambda m: region_text(self.region, m.group(1)), text)
+
+    def _steps(self, mode: str, details: dict[str, Any] | None) -> str:
+        """The plan's table: computed from a [plan] (personal), else rows to fill in."""
+        schedule = plan.schedule_of(details) if mode == "personal" else None
+        view = None
+        if schedule:
+            prescriber = details["plan"].get("prescriber", "")
+            view = plan.view(schedule, prescriber, self.language)
+        html = self.env.get_template("_plan.html").render(
+            plan=view, mode=mode, blank_steps=plan.BLANK_STEPS, pause_rows=plan.PAUSE_ROWS
+        )
+        if view:
+            return html  # Typed values are in it now: never read them as [[placeholders]].
+        # Rows to fill in: its own blanks (medicine, forms) hold no typed values yet.
+        return placeholders.fill(html, mode, details, self.language.strings)
 
     def sheet(self, body: SheetBody, edition: Edition, preview: bool = False) -> str:
         """The sheet's page; a preview also carries its footer as text (screen.css shows it)."""

@@ -99,7 +99,7 @@ class Renderer:
         """The job's complete HTML page (for a --html preview, with its footer as text)."""
         if job.document == "booklet":
             if self._booklet_bodies is None:  # Converted once, for every edition.
-                self._booklet_bodies = [self.templates.body(h) for h in self.library.handouts]
+                self._booklet_bodies = [self.templates.body(h) for h in self.library.booklet]
             notes = job.notes_page if notes_page is None else notes_page
             return self.templates.booklet(self._booklet_bodies, job.edition, notes, preview)
         return self.templates.sheet(self._body(job), job.edition, preview)

@@ -12,7 +12,7 @@ from handoutkit import load_handouts
 
 from .conftest import ROOT, text_runs
 
-HANDOUTS = load_handouts(ROOT / "handouts", ROOT)
+HANDOUTS = [h for h in load_handouts(ROOT / "handouts", ROOT) if h.booklet]
 
 
 def flat(text: str) -> str:

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from handoutkit import ContentError, InputError, Project, load_handouts, load_library
 from handoutkit.config import contrast_on_white, load_clinic
+from handoutkit.kinds import KINDS
 from handoutkit.regions import REGIONS, load_regions
 from make_handouts import main
 
@@ -115,17 +116,18 @@ def test_clinic_errors_exit_2_before_anything_is_written(tmp_path: Path, capsys)
 
 def test_clinic_name_and_phone_on_every_page(branded: Path):
     pdfs = sorted((branded / "a4").glob("*.pdf")) + sorted((branded / "a4-large").glob("*.pdf"))
-    assert len(pdfs) == 2 * 13
-    letters = {h.title for h in load_handouts(ROOT / "handouts", ROOT) if h.kind == "letter"}
+    handouts = load_handouts(ROOT / "handouts", ROOT)
+    per_edition = len(handouts) + sum(KINDS[h.kind].fillable for h in handouts) + 1  # + booklet
+    assert len(pdfs) == 2 * per_edition
+    # A letter is handed to someone else: it never names the clinic (its kind has no footer).
+    letter_ids = tuple(h.id for h in handouts if not KINDS[h.kind].running_footer)
+    letters = {h.title for h in handouts if h.id in letter_ids}
     for pdf in pdfs:
         reader = PdfReader(pdf)
         letter_pages = _letter_pages(reader, letters)
         for number, pdf_page in enumerate(reader.pages, start=1):
             text = " ".join(pdf_page.extract_text().split())
-            # A letter is handed to someone else: it never names the clinic.
-            expected = number - 1 not in letter_pages and not pdf.stem.startswith(
-                ("physician-letter", "employer-accommodation")
-            )
+            expected = number - 1 not in letter_pages and not pdf.stem.startswith(letter_ids)
             assert ("Harbour Lane Clinic" in text) == expected, (pdf.name, number)
 
 

@@ -6,11 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
-from handoutkit import ContentError, load_handouts
+from handoutkit import ContentError, Edition, Project, build, load_handouts, load_library
 from handoutkit.content import parse_handout
 
-from .conftest import ROOT, sheet_text
+from .conftest import ROOT, copy_project, sheet_text
 
 
 def problems_for(text: str, name: str = "01-sample-sheet.md") -> list[str]:
@@ -140,3 +141,46 @@ def test_an_unknown_include_names_the_file_and_line(tmp_path: Path):
     assert caught.value.lines() == [
         "handouts/01-sample-sheet.md:13: no shared text 'red-flag' in partials/ (known: red-flags)"
     ]
+
+
+def test_booklet_and_spanish_default_to_true_and_must_be_true_or_false():
+    handout, _ = parse_handout(sheet_text(), "handouts/01-sample-sheet.md", "01-sample-sheet.md")
+    assert handout.booklet is True and handout.spanish is True
+    handout, _ = parse_handout(
+        sheet_text(booklet="false", spanish="false"),
+        "handouts/01-sample-sheet.md",
+        "01-sample-sheet.md",
+    )
+    assert handout.booklet is False and handout.spanish is False
+    assert problems_for(sheet_text(booklet="no way")) == [
+        "handouts/01-sample-sheet.md:7: front matter 'booklet' must be true or false; got 'no way'"
+    ]
+
+
+def test_a_sheet_left_out_of_the_booklet_is_still_built_on_its_own(mini_project: Path, tmp_path):
+    (mini_project / "handouts" / "03-clinic-form.md").write_text(
+        sheet_text("clinic-form", "A clinic form", booklet="false", audience="physician")
+    )
+    out = tmp_path / "out"
+    built = build(Project(mini_project), [Edition("letter")], out, jobs=1)
+    assert {b.output.path for b in built} == {
+        "letter/first-sheet.pdf",
+        "letter/second-sheet.pdf",
+        "letter/clinic-form.pdf",
+        "letter/booklet.pdf",
+    }
+    booklet = " ".join(p.extract_text() for p in PdfReader(out / "letter" / "booklet.pdf").pages)
+    assert "First sheet" in booklet and "Second sheet" in booklet
+    assert "A clinic form" not in booklet
+
+
+def test_a_sheet_without_a_spanish_edition_is_left_out_of_spanish_libraries(tmp_path: Path):
+    root = copy_project(tmp_path / "p", with_handouts=False)
+    (root / "handouts" / "01-first-sheet.md").write_text(sheet_text("first-sheet"))
+    (root / "handouts" / "02-us-form.md").write_text(sheet_text("us-form", spanish="false"))
+    strings = root / "templates" / "strings"
+    (strings / "es.toml").write_text((strings / "en.toml").read_text(encoding="utf-8"))
+    english = load_library(Project(root))
+    spanish = load_library(Project(root), lang="es")
+    assert [h.id for h in english.handouts] == ["first-sheet", "us-form"]
+    assert [h.id for h in spanish.handouts] == ["first-sheet"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,94 @@ def test_every_field_has_words_in_the_strings_file():
     assert all(
         strings["fields"][f.key]["label"] and strings["fields"][f.key]["help"] for f in FIELDS
     )
+
+
+ALL = BOTH | {"taper-plan", "work-limits-note"}
+PLAN = (
+    '[person]\nname = "A"\n[plan]\nmedicine = "clonazepam"\ndose_mg = 2\ntablets_mg = [0.5]\n'
+    'split_tablets = true\ncut_percent = 10\nevery_weeks = 2\nstart = "2027-01-04"\n'
+    'stop_mg = 0\nprescriber = "Dr Ruiz"\n'
+)
+
+
+def test_a_plan_section_is_read_as_exact_numbers(tmp_path: Path):
+    details = load(tmp_path, PLAN.replace("dose_mg = 2", "dose_mg = 2.1"), {"taper-plan"})
+    plan = details["plan"]
+    assert plan["dose_mg"] == Decimal("2.1") and plan["tablets_mg"] == [Decimal("0.5")]
+    assert plan["liquid_mg_per_ml"] == 0 and plan["stop_mg"] == 0  # 0 is a value, not missing
+    assert plan["start"] == "2027-01-04"
+
+
+def test_without_their_sections_the_plan_and_note_need_nothing(tmp_path: Path):
+    details = load(tmp_path, '[person]\nname = "A"\n', ALL - {"physician-letter"})
+    assert details["plan"] == {} and details["clinician_note"] == {}
+
+
+def test_plan_refusals_come_from_the_taper_arithmetic_and_name_the_field(tmp_path: Path):
+    text = PLAN.replace("cut_percent = 10", "cut_percent = 30").replace(
+        "dose_mg = 2", 'dose_mg = "two"'
+    )
+    text = text.replace('prescriber = "Dr Ruiz"\n', "")
+    assert errors(tmp_path, text, {"taper-plan"}) == [
+        "my-details.toml: plan.dose_mg: must be a number; got 'two'",
+        "my-details.toml: plan.prescriber: is required for the taper-plan",
+    ]
+    text = PLAN.replace("cut_percent = 10", "cut_percent = 30")
+    assert errors(tmp_path, text, {"taper-plan"}) == [
+        "my-details.toml: plan.cut_percent: must be more than 0 and at most 25 percent of the "
+        "current dose; got 30"
+    ]
+
+
+def test_a_web_form_may_send_numbers_as_text():
+    values, problems = validate_details(
+        {
+            "person": {"name": "A"},
+            "plan": {
+                "medicine": "diazepam",
+                "dose_mg": "20",
+                "tablets_mg": ["2", "5", "10"],
+                "split_tablets": True,
+                "cut_percent": "10",
+                "every_weeks": "2",
+                "start": "2027-01-04",
+                "stop_mg": "0",
+                "prescriber": "Dr Ruiz",
+            },
+        },
+        {"taper-plan"},
+        TODAY,
+    )
+    assert problems == []
+    assert values["plan"]["tablets_mg"] == [Decimal(2), Decimal(5), Decimal(10)]
+
+
+def test_the_clinician_note_keys_and_its_choices_are_the_employer_request_s(tmp_path: Path):
+    text = (
+        '[person]\nname = "A"\n[clinician_note]\nclinician_name = "Dr Ruiz"\n'
+        'limitations = ["fatigue", "sleepy"]\naccommodations = ["breaks"]\n'
+        "disclose = true\n"
+    )
+    assert errors(tmp_path, text, {"work-limits-note"}) == [
+        "my-details.toml: clinician_note.limitations: unknown choice 'sleepy'; "
+        "did you mean 'sleep'?",
+        "my-details.toml: clinician_note.condition: is required when clinician_note.disclose "
+        "is true",
+    ]
+    assert {f.name for f in FIELDS if f.section == "clinician_note"} == {
+        "clinician_name", "role", "practice", "phone", "under_care_since", "expected_duration",
+        "limitations", "accommodations", "review", "disclose", "condition",
+    }  # fmt: skip
+    assert {f.name for f in FIELDS if f.section == "plan"} == {
+        "medicine", "dose_mg", "tablets_mg", "split_tablets", "liquid_mg_per_ml", "cut_percent",
+        "every_weeks", "start", "stop_mg", "prescriber",
+    }  # fmt: skip
+    by_key = {f.key: f for f in FIELDS}
+    for name in ("limitations", "accommodations"):
+        assert by_key[f"clinician_note.{name}"].choices == by_key[f"employer.{name}"].choices
+
+
+def test_the_starter_file_has_no_plan_or_clinician_note():
+    strings = load_language(ROOT / "templates" / "strings").strings
+    text = starter_text("handouts letters --details my-details.toml", TODAY, strings)
+    assert "[plan]" not in text and "[clinician_note]" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -367,6 +368,8 @@ def test_every_choice_appears_once_in_its_letter():
         "request": body("physician-letter"),
         "limitation": body("employer-accommodation"),
         "accommodation": body("employer-accommodation"),
+        "note_limitation": body("work-limits-note"),
+        "note_accommodation": body("work-limits-note"),
     }
     for kind, choices in CHOICES.items():
         found = [c for n, c, _ in PLACEHOLDER.findall(bodies[kind]) if n == kind]
@@ -390,7 +393,7 @@ def test_manifest_lists_fillable_letters(real_build: Path):
     assert fillable == {
         f"{edition}/{letter}-fillable.pdf"
         for edition in ("letter", "a4", "letter-large", "a4-large")
-        for letter in FIELD_NAMES
+        for letter in (*FIELD_NAMES, "taper-plan", "work-limits-note")
     }
 
 
@@ -401,3 +404,80 @@ def test_large_print_personal_letters_fit_their_budget(tmp_path: Path, capsys):
         assert len(PdfReader(pdf).pages) <= 3
         assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
     assert "李小龍" in text_of(tmp_path / "physician-letter.pdf")
+
+
+# The clinician's note of work limits -----------------------------------------------------
+
+NOTE = DATA / "clinician-note.toml"
+NOTE_BODY = next((ROOT / "handouts").glob("[0-9][0-9]-work-limits-note.md")).read_text("utf-8")
+EMPLOYER_BODY = next((ROOT / "handouts").glob("[0-9][0-9]-employer-accommodation.md")).read_text(
+    "utf-8"
+)
+
+
+def note(tmp_path: Path, capsys, **changes) -> str:
+    details = tmp_path / "note.toml"
+    text = NOTE.read_text(encoding="utf-8")
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    details.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run(
+        capsys, "letters", "--details", details, "--only", "work-limits-note", "--out", out
+    )
+    assert (code, err) == (0, "")
+    pdf = out / "work-limits-note.pdf"
+    assert len(PdfReader(pdf).pages) == 1
+    assert page_validation.validate_pdf(pdf, profile="ua1").is_compliant
+    return " ".join(text_of(pdf).split())
+
+
+def test_note_names_no_diagnosis_or_medicine_unless_the_patient_agrees(tmp_path: Path, capsys):
+    text = note(tmp_path, capsys)
+    assert "names no diagnosis or medicine" in text
+    for word in (*MEDICINES, "withdrawal", "taper"):
+        assert word not in text.lower(), word
+    for value in ("Jordan Lee", "Dr Ana Ruiz", "Family physician", "Harbour Lane Clinic",
+                  "+1 555 0199", "March 2025", "about 6 months", "2027-06-01"):  # fmt: skip
+        assert value in text, value
+
+
+def test_note_names_the_condition_when_the_box_is_ticked(tmp_path: Path, capsys):
+    text = note(tmp_path, capsys, **{"disclose = false": "disclose = true"})
+    assert (
+        "With the patient's agreement, I can say that their condition is: benzodiazepine " in text
+    )
+    assert "clonazepam taper" in text
+
+
+def test_note_lists_only_the_chosen_limits_and_changes(tmp_path: Path, capsys):
+    text = note(tmp_path, capsys)
+    for chosen in ("Tiredness and low energy.", "Trouble focusing or remembering.",
+                   "Poor sleep.", "Flexible hours or a later start.", "Short rest breaks.",
+                   "Written steps and checklists."):  # fmt: skip
+        assert chosen in text, chosen
+    for left_out in ("Worry or panic.", "A quieter space", "Time off for appointments."):
+        assert left_out not in text, left_out
+
+
+def test_note_choices_match_the_employer_request_word_for_word():
+    def labels(body: str, group: str) -> dict[str, str]:
+        found = re.findall(rf"\[\[{group}:([a-z-]+)\]\] (.+)", body)
+        return {choice: label.replace("them", "me") for choice, label in found}
+
+    for group in ("limitation", "accommodation"):
+        assert labels(NOTE_BODY, f"note_{group}") == labels(EMPLOYER_BODY, group)
+
+
+def test_blank_note_is_a_form_for_the_clinician_and_not_in_the_booklet(real_build: Path):
+    text = " ".join(text_of(real_build / "letter" / "work-limits-note.pdf").split())
+    assert "This note names no diagnosis or medicine unless the patient agrees" in text
+    assert "The patient agrees that I name their condition" in text
+    booklet = PdfReader(real_build / "letter" / "booklet.pdf")
+    titles = [i.title for i in booklet.outline if not isinstance(i, list)]
+    assert "A clinician's note of work limits" not in titles
+    fields = PdfReader(real_build / "letter" / "work-limits-note-fillable.pdf").get_fields()
+    assert {"disclose", "condition", "note_limitation_fatigue", "note_accommodation_breaks"} <= set(
+        fields
+    )
+    assert fields["disclose"].get("/FT") == "/Btn"

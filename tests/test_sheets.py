@@ -28,6 +28,8 @@ EXPECTED = {
     "employer-accommodation": "patient",
     "taper-diary": "patient",
     "help-and-resources": "patient",
+    "taper-plan": "patient",
+    "work-limits-note": "physician",
 }
 
 

@@ -271,6 +271,118 @@ def test_the_web_pdf_is_byte_identical_to_the_command_line(
     assert made.name.startswith(letter)
 
 
+CLINICIANS = {
+    "taper-plan": DATA / "plan-diazepam.toml",
+    "work-limits-note": DATA / "clinician-note.toml",
+}
+
+
+def test_home_offers_the_plan_and_the_note_to_prescribers_and_clinicians(client):
+    response = client.get("/")
+    page = Page(response.text)
+    assert "For prescribers and clinicians" in response.text
+    mine, theirs = response.text.split("For prescribers and clinicians", 1)
+    for letter in CLINICIANS:
+        assert f"/letters/{letter}" in page.links
+        assert f'href="/letters/{letter}"' in theirs and f'href="/letters/{letter}"' not in mine
+    # Saved answers open on any of the four pages.
+    assert [c["value"] for c in page.controls["letter"]] == [*LETTERS, *CLINICIANS]
+
+
+@pytest.mark.parametrize("letter", CLINICIANS)
+def test_a_clinician_s_form_asks_every_field_in_its_own_words(client, letter):
+    response = client.get(f"/letters/{letter}")
+    assert response.status_code == 200
+    page = Page(response.text)
+    for field in letter_fields(letter):
+        assert page.controls.get(field.key), field.key
+    name = page.controls["person.name"][0]
+    assert page.labels[name["id"]].startswith("Patient's full name")
+    assert ">The patient</h2>" in response.text
+    assert "How to use your letters" not in response.text  # the person's sheet, not theirs
+    others = [link for link in page.links if link.startswith("/letters/")]
+    assert others == [f"/letters/{other}" for other in CLINICIANS if other != letter]
+    if letter == "taper-plan":
+        for key in ("plan.dose_mg", "plan.cut_percent", "plan.stop_mg"):
+            assert page.controls[key][0]["inputmode"] == "decimal", key
+        assert "inputmode" not in page.controls["plan.tablets_mg"][0]  # it takes commas
+        assert "Download the plan (PDF)" in response.text
+    else:
+        disclose = [c["value"] for c in page.controls["clinician_note.disclose"]]
+        assert disclose == ["true", "false"]
+        assert "No: the note names no diagnosis or medicine" in response.text
+        # The same limits and changes to offer as the employee's request, in its words.
+        employer = Page(client.get("/letters/employer-accommodation").text)
+        for group in ("limitations", "accommodations"):
+            ours = page.controls[f"clinician_note.{group}"]
+            theirs = employer.controls[f"employer.{group}"]
+            assert [c["value"] for c in ours] == [c["value"] for c in theirs], group
+            labels = [page.labels[c["id"]].replace("them", "me") for c in ours[1:]]
+            assert labels == [employer.labels[c["id"]] for c in theirs[1:]], group
+
+
+@pytest.mark.parametrize(("letter", "paper", "large"),
+                         [("taper-plan", "letter", False), ("taper-plan", "a4", True),
+                          ("work-limits-note", "a4", False)])  # fmt: skip
+def test_the_plan_and_note_from_the_web_are_byte_identical_to_the_command_line(
+    client, letter, paper, large, tmp_path, monkeypatch
+):
+    from handoutkit.web.forms import LARGE_PRINT, PAPER
+
+    details = tomllib.loads(CLINICIANS[letter].read_text(encoding="utf-8"))
+    data = form_data(details, **{PAPER: paper, **({LARGE_PRINT: "true"} if large else {})})
+    response = client.post(f"/letters/{letter}.pdf", data=data, headers=SAME_SITE)
+    assert response.status_code == 200, response.text[:3000]
+    text = " ".join(pdf_text(response.content).split())
+    assert "Jordan Lee" in text
+    if letter == "taper-plan":
+        assert "Prepared for Dr Ana Ruiz to review and sign." in text
+        assert "16.5 mg" in text and "Hold" in text
+    else:
+        assert "Harbour Lane Clinic" in text and "clonazepam" not in text
+    # Saved from the page, the answers are a details file the command line reads, numbers and
+    # all, and it makes the same bytes.
+    saved = client.post(f"/letters/{letter}/details.toml", data=data, headers=SAME_SITE)
+    assert saved.status_code == 200
+    file = tmp_path / "answers.toml"
+    file.write_bytes(saved.content)
+    if letter == "taper-plan":
+        assert tomllib.loads(saved.text)["plan"] == {
+            k: v for k, v in details["plan"].items() if k != "liquid_mg_per_ml"
+        } | {"start": "2027-01-04"}
+    monkeypatch.chdir(tmp_path)
+    argv = ["letters", "--project", str(ROOT), "--details", str(file), "--only", letter]
+    argv += ["--out", str(tmp_path / "out"), "--paper", paper]
+    argv += ["--large-print"] if large else []
+    assert main(argv) == 0
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"{letter}.pdf"]
+    assert (tmp_path / "out" / f"{letter}.pdf").read_bytes() == response.content
+    assert response.headers["content-disposition"] == f'attachment; filename="{letter}.pdf"'
+
+
+def test_a_refused_plan_says_which_number_and_why_beside_its_box(client):
+    details = tomllib.loads(CLINICIANS["taper-plan"].read_text(encoding="utf-8"))
+    details["plan"].update(cut_percent=30, tablets_mg=[])
+    data = form_data(details, **{"plan.tablets_mg": "2, 5 ,x", "plan.dose_mg": ""})
+    response = client.post("/letters/taper-plan.pdf", data=data, headers=SAME_SITE)
+    assert response.status_code == 422
+    page = Page(response.text)
+    listed = "must be a list of numbers, like [0.5, 1, 2]; got ['2', '5', 'x']"
+    assert dict(page.summary) == {
+        "#f-plan-dose-mg": "Dose now (mg a day) is required for this letter",
+        "#f-plan-tablets-mg": f"Tablet strengths (mg) {listed}",
+    }
+    assert page.controls["plan.tablets_mg"][0]["value"] == "2, 5 ,x"  # kept, to be fixed
+    # Once every box reads as a number, the arithmetic's own refusals, beside their boxes.
+    data = form_data(details)
+    response = client.post("/letters/taper-plan.pdf", data=data, headers=SAME_SITE)
+    assert response.status_code == 422
+    assert Page(response.text).summary == [
+        ("#f-plan-cut-percent",
+         "Cut per step (%) must be more than 0 and at most 25 percent of the current dose; got 30"),
+    ]  # fmt: skip
+
+
 def test_the_saved_answers_round_trip_exactly():
     from handoutkit.web.answers import toml_text
     from handoutkit.web.forms import details_from_answers

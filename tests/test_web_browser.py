@@ -161,6 +161,36 @@ def test_keyboard_alone_makes_the_work_letter(app, page, tmp_path):
     check_letter(path, "Ana Pérez", "Sam Rivera, HR", "clonazepam", "Working from home")
 
 
+def test_keyboard_alone_makes_the_taper_plan_and_the_note(app, page, tmp_path):
+    page.goto(f"{app.url}letters/taper-plan")
+    for key, text in (("person.name", "Jordan Lee"), ("plan.medicine", "diazepam"),
+                      ("plan.dose_mg", "20"), ("plan.tablets_mg", "2, 5, 10")):  # fmt: skip
+        tab_to(page, f'[name="{key}"]')
+        page.keyboard.type(text)
+    tab_to(page, '[name="plan.split_tablets"]')  # "No" is chosen: the arrow keys change it
+    page.keyboard.press("ArrowLeft")
+    assert focused(page, '[name="plan.split_tablets"][value="true"]:checked')
+    for key, text in (("plan.cut_percent", "10"), ("plan.every_weeks", "2"),
+                      ("plan.stop_mg", "0"), ("plan.prescriber", "Dr Ana Ruiz")):  # fmt: skip
+        tab_to(page, f'[name="{key}"]')
+        page.keyboard.type(text)
+    page.locator('[name="plan.start"]').fill("2027-01-04")  # a date box's own keys vary
+    tab_to(page, DOWNLOAD)
+    path = download_with_enter(page, tmp_path)
+    assert path.name == "taper-plan.pdf"
+    check_letter(path, "Jordan Lee", "Prepared for Dr Ana Ruiz", "16.5 mg", "Hold")
+    page.goto(f"{app.url}letters/work-limits-note")
+    for key, text in (("person.name", "Jordan Lee"), ("clinician_note.clinician_name", "Dr Ruiz")):
+        tab_to(page, f'[name="{key}"]')
+        page.keyboard.type(text)
+    tab_to(page, '[name="clinician_note.accommodations"][value="check-ins"]')
+    page.keyboard.press("Space")
+    tab_to(page, DOWNLOAD)
+    path = download_with_enter(page, tmp_path)
+    assert path.name == "work-limits-note.pdf"
+    check_letter(path, "Jordan Lee", "Dr Ruiz", "Regular short check-ins.")
+
+
 def test_the_error_summary_takes_focus_and_leads_to_the_box(app, page, tmp_path):
     page.goto(f"{app.url}letters/physician-letter")
     tab_to(page, '[name="medication.dose"]')
@@ -263,6 +293,8 @@ PAGES = (
     "",
     "letters/physician-letter",
     "letters/employer-accommodation",
+    "letters/taper-plan",
+    "letters/work-limits-note",
     "no-such-page",
 )
 

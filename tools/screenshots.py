@@ -3,8 +3,8 @@
     .venv/bin/python tools/screenshots.py [OUT]     (default OUT: build/screenshots)
 
 Starts `handouts serve` on a free port, drives Debian's Chromium with Playwright, and writes
-full-page PNGs: home, both letter forms (empty, filled with the preview, with errors), the same
-without JavaScript, and the not-found page.
+full-page PNGs: home, every letter form (empty; the doctor letter and the taper plan also filled
+with the preview, and with errors), the same without JavaScript, and the not-found page.
 """
 
 from __future__ import annotations
@@ -27,6 +27,18 @@ FILLED = {
     "medication.dose": "0.5 mg twice a day",
     "medication.symptoms": "Poor sleep and a racing heart when a dose is late.",
 }
+PLAN = {
+    "person.name": "Jordan Lee",
+    "plan.medicine": "diazepam",
+    "plan.dose_mg": "20",
+    "plan.tablets_mg": "2, 5, 10",
+    "plan.cut_percent": "10",
+    "plan.every_weeks": "2",
+    "plan.start": "2027-01-04",
+    "plan.stop_mg": "0",
+    "plan.prescriber": "Dr Ana Ruiz",
+}
+LETTERS = ("physician-letter", "employer-accommodation", "taper-plan", "work-limits-note")
 
 
 def shoot(out: Path) -> list[Path]:
@@ -48,7 +60,7 @@ def shoot(out: Path) -> list[Path]:
 
                 page.goto(app.url)
                 save("home")
-                for letter in ("physician-letter", "employer-accommodation"):
+                for letter in LETTERS:
                     page.goto(f"{app.url}letters/{letter}")
                     save(letter)
                 page.goto(f"{app.url}letters/physician-letter")
@@ -62,6 +74,13 @@ def shoot(out: Path) -> list[Path]:
                     page.wait_for_selector("#preview-pages img", timeout=30_000)
                     page.wait_for_timeout(1500)
                     save("physician-letter-preview")
+                    page.goto(f"{app.url}letters/taper-plan")
+                    for key, value in PLAN.items():
+                        page.locator(f'[name="{key}"]').fill(value)
+                    page.locator('[name="plan.split_tablets"][value="true"]').check()
+                    page.wait_for_selector("#preview-pages img", timeout=30_000)
+                    page.wait_for_timeout(1500)
+                    save("taper-plan-preview")
                 page.goto(f"{app.url}no-such-page")
                 save("not-found")
                 page.close()

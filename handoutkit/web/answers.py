@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
+from ..details import NUMBER_TEXT
 from ..errors import Problem, toml_problem
-from ..fields import FIELDS, SECTIONS
+from ..fields import BY_KEY, FIELDS, NUMBER, NUMBERS, SECTIONS
 
 ANSWERS_NAME = "my-details.toml"
 
@@ -21,11 +23,31 @@ def toml_text(details: Mapping[str, Mapping[str, Any]], header: str) -> str:
         if not keys:
             continue
         lines += ["", f"[{section}]"]
-        lines += [f"{name} = {toml_value(table[name])}" for name in keys]
+        for name in keys:
+            value = table[name]
+            if BY_KEY[f"{section}.{name}"].type in (NUMBER, NUMBERS):
+                value = _numbers(value)
+            lines.append(f"{name} = {toml_value(value)}")
     return "\n".join(lines) + "\n"
 
 
+def _numbers(value: Any) -> Any:
+    """A number typed in a box saved as a TOML number (2, 0.5), as a prescriber would write it;
+    anything else stays the text that was typed, so the command line names it to fix."""
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    if isinstance(value, str) and NUMBER_TEXT.match(value.strip()):
+        return Number(format(Decimal(value.strip()), "f"))
+    return value
+
+
+class Number(str):
+    """Decimal text written bare in TOML."""
+
+
 def toml_value(value: Any) -> str:
+    if isinstance(value, Number):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):

@@ -17,7 +17,7 @@ from typing import Any
 from ..content import Handout
 from ..editions import PAPERS, Edition
 from ..errors import Problem
-from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, SECTIONS, TEXT, Field
+from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, NUMBER, NUMBERS, SECTIONS, TEXT, Field
 from ..placeholders import PLACEHOLDER
 from ..regions import REGIONS
 
@@ -46,6 +46,8 @@ AUTOCOMPLETE = {
     "employer.job_title": "organization-title",
 }
 INPUT_TYPES = {"person.email": "email", "person.phone": "tel"}
+# Tablet strengths typed in one box: "0.5, 1, 2" or "0.5 1 2".
+LIST_SEPARATORS = re.compile(r"[\s,;]+")
 NO_SPELLCHECK = ("person.name", "person.email", "physician.name", "medication.name")
 # Answers are raw form values: a string for one box, a list for a group of tick boxes.
 Answers = dict[str, Any]
@@ -71,6 +73,7 @@ class Control:
     autocomplete: str | None = None
     input_type: str = "text"
     spellcheck: bool = True
+    inputmode: str | None = None  # "decimal" for a number box
 
     @property
     def id(self) -> str:
@@ -134,7 +137,9 @@ def build_form(
             if f.section == section
         )
         if controls:
-            legend = web["sections"].get(section, "")
+            # A page for a clinician says "The patient" where a person's own page says "About you".
+            sections = web["sections"]
+            legend = sections.get(f"{letter.id}/{section}") or sections.get(section, "")
             groups.append(Group(section, legend, controls))
     region_options = tuple(Option(code, regions[code]) for code in REGIONS if code in regions)
     paper_options = tuple(Option(p, words.get(f"paper_{p}", p)) for p in PAPERS)
@@ -170,6 +175,10 @@ def _control(
             spellcheck=f.key not in NO_SPELLCHECK,
             **common,
         )
+    if f.type in (NUMBER, NUMBERS):
+        # Several strengths go in one box, "0.5, 1, 2": no decimal keypad, which has no comma.
+        mode = "decimal" if f.type == NUMBER else None
+        return Control(kind="text", inputmode=mode, spellcheck=False, **common)
     if f.type == DATE:
         # A date box shows the browser's own day/month order, so no example format is given.
         return Control(kind="date", autocomplete=AUTOCOMPLETE.get(f.key), **common)
@@ -204,11 +213,12 @@ def _explained(
         if isinstance(value, str)
     }
     hint = extra.get("hint", "").format(**words) or control.hint
+    label = extra.get("label") or control.label
     options = tuple(
         Option(o.value, extra.get(o.value, "").format(**words) or o.label) for o in control.options
     )
     kind = "radios" if control.kind == "yesno" and options != control.options else control.kind
-    return replace(control, hint=hint, options=options, kind=kind)
+    return replace(control, label=label, hint=hint, options=options, kind=kind)
 
 
 class _Filled(dict):
@@ -285,6 +295,13 @@ def details_from_answers(answers: Answers) -> dict[str, dict[str, Any]]:
             value: Any = ["all"] if f.all_choice and set(f.choices) <= set(chosen) else chosen
         elif f.type == BOOL:
             value = raw == TRUE
+        elif f.type == NUMBERS:
+            text = raw.strip() if isinstance(raw, str) else ""
+            value = [item for item in LIST_SEPARATORS.split(text) if item]
+        elif f.type == NUMBER:
+            value = raw.strip() if isinstance(raw, str) else ""
+            if not value:
+                continue  # an empty box is an answer left out, so the registry's default holds
         else:
             value = raw if isinstance(raw, str) else ""
         details.setdefault(f.section, {})[f.name] = value
@@ -304,6 +321,8 @@ def answers_from_details(data: Mapping[str, Any]) -> Answers:
             answers[f.key] = list(f.choices) if "all" in items else items
         elif f.type == BOOL:
             answers[f.key] = TRUE if value is True else FALSE
+        elif f.type == NUMBERS and isinstance(value, list):
+            answers[f.key] = ", ".join(str(v) for v in value)
         elif isinstance(value, dt.date | str | int | float):
             answers[f.key] = value.isoformat() if isinstance(value, dt.date) else str(value)
     return answers

@@ -91,11 +91,14 @@ def _letter(request: Request):
 
 async def home(request: Request) -> Response:
     site = _site(request)
+    everything = list(site.letters.values())
     return page(
         request,
         "home.html",
         title=site.web["home"]["title"],
-        letters=list(site.letters.values()),
+        letters=[h for h in everything if not site.for_clinicians(h)],
+        clinicians=[h for h in everything if site.for_clinicians(h)],
+        everything=everything,
         downloads=site.downloads,
         editions=list(site.editions),
     )
@@ -131,7 +134,7 @@ def letter_page(
     title = letter.title
     if found or notice:
         title = site.web["title_error"].format(title=title)
-    others = [h for h in site.letters.values() if h.id != letter.id]
+    others = [h for h in site.group(letter) if h.id != letter.id]
     return page(
         request,
         "letter.html",
@@ -144,7 +147,9 @@ def letter_page(
         messages=found,
         notice=notice,
         carried=carried,
-        howto=site.howto,
+        fw=site.words(letter),
+        # How to use the letters is the person's; a plan or a note is made by their clinician.
+        howto=None if site.for_clinicians(letter) else site.howto,
         howto_id=HOWTO_ID,
         edition=site.edition.name,
         others=others,

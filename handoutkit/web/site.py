@@ -17,6 +17,7 @@ from .. import cache
 from ..build import plan
 from ..content import Handout
 from ..editions import PAPERS, Edition
+from ..fields import ON_REQUEST
 from ..kinds import KINDS
 from ..library import Library, load_library
 from ..regions import REGIONS, load_regions
@@ -52,6 +53,8 @@ class Site:
         self.web = _web_strings(settings.lang)
         regions = load_regions(settings.project).regions
         self.regions = {code: regions[code]["name"] for code in REGIONS}
+        # Every document with fields has its form: a person's own letters, and the ones a
+        # prescriber or clinician writes for them (the taper plan, the note of work limits).
         self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
         self.env = _environment(self.web)
         self.howto = self._howto()
@@ -60,6 +63,22 @@ class Site:
         self.editions = {e.name: e for e in EDITIONS}
         self._memory: dict[tuple[str, str], bytes] = {}
         self._forms: dict[str, LetterForm] = {}
+
+    def for_clinicians(self, letter: Handout) -> bool:
+        """Written by a prescriber or clinician, not by the person: made only on request."""
+        return letter.id in ON_REQUEST
+
+    def group(self, letter: Handout) -> list[Handout]:
+        """The documents made by the same hands as this one (the person's, or a clinician's)."""
+        return [
+            h
+            for h in self.letters.values()
+            if self.for_clinicians(h) == self.for_clinicians(letter)
+        ]
+
+    def words(self, letter: Handout) -> Mapping[str, Any]:
+        """The form page's words, with those a clinician's page says differently ([form_for])."""
+        return {**self.web["form"], **self.web.get("form_for", {}).get(letter.id, {})}
 
     def form(self, letter: Handout) -> LetterForm:
         if letter.id not in self._forms:

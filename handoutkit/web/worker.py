@@ -103,7 +103,7 @@ class Worker:
     def handout(self, task: HandoutTask) -> Result:
         renderer = self.renderer(self.setup.region)
         if task.name == BOOKLET_ID:
-            handouts = renderer.library.handouts
+            handouts = renderer.library.booklet
             pages = 2 + sum(h.page_budget(task.edition.large_print) for h in handouts)
             job = Job(
                 "booklet", BOOKLET_ID, task.edition, self.setup.lang, notes_page=pages % 2 == 1
