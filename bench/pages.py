@@ -64,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
     renderer = Renderer(Project(ROOT))
     library = renderer.library
     jobs = [Job("sheet", h.id, edition) for h in library.handouts]
-    booklet = Job("booklet", BOOKLET_ID, edition, notes_page=False)
     pdfs = renderer.pdfs
     fonts = [CSS(string=font_face_css(), font_config=pdfs.font_config)]
     plain_css = [*fonts, CSS(string=PLAIN_CSS, font_config=pdfs.font_config)]
@@ -77,9 +76,11 @@ def main(argv: list[str] | None = None) -> int:
 
         return run
 
-    # Warm everything once: fonts, parsed stylesheets, templates, the booklet's bodies.
-    for job in [*jobs, booklet]:
-        renderer.pdf(job)
+    # Warm everything once: fonts, parsed stylesheets, templates, the booklet's bodies. The
+    # booklet's notes page is decided from its sheets' page counts, as the build decides it.
+    sheet_pages = sum(renderer.pdf(job).pages for job in jobs)
+    booklet = Job("booklet", BOOKLET_ID, edition, notes_page=(2 + sheet_pages) % 2 == 1)
+    renderer.pdf(booklet)
     plain_runs = {job.id: plain(job) for job in jobs}
     plain_pages = {}
     for job in jobs:
