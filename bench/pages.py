@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # Warm everything once: fonts, parsed stylesheets, templates, the booklet's bodies. The
     # booklet's notes page is decided from its sheets' page counts, as the build decides it.
-    sheet_pages = sum(renderer.pdf(job).pages for job in jobs)
+    sheet_pages = sum(renderer.pdf(job).pages for job in jobs if library.by_id(job.id).booklet)
     booklet = Job("booklet", BOOKLET_ID, edition, notes_page=(2 + sheet_pages) % 2 == 1)
     renderer.pdf(booklet)
     plain_runs = {job.id: plain(job) for job in jobs}

@@ -207,7 +207,7 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
     def release() -> list[Job]:
         ready = []
         for job in list(held):
-            counts = [sheet_pages(job, h) for h in libraries[job.lang].handouts]
+            counts = [sheet_pages(job, h) for h in libraries[job.lang].booklet]
             if None not in counts:
                 held.remove(job)
                 ready.append(replace(job, notes_page=(2 + sum(counts)) % 2 == 1))

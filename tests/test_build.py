@@ -211,6 +211,10 @@ def test_a_booklet_is_laid_out_once_from_its_sheets_page_counts(
     (mini_project / "handouts" / "01-first-sheet.md").write_text(
         sheet_text("first-sheet", "First sheet", pages=2)
     )
+    # A sheet made on its own only takes no page of the booklet.
+    (mini_project / "handouts" / "03-own-sheet.md").write_text(
+        sheet_text("own-sheet", "Own sheet", booklet="false")
+    )
     sources = []
     original = PdfRenderer.render
 
