@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build check test lint format bench bench-web serve clean distclean system-libs
+.PHONY: all build check test lint format bench bench-pages bench-web serve clean distclean system-libs
 
 all: build
 
@@ -20,11 +20,9 @@ $(STAMP): pyproject.toml | system-libs
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# Every edition and language in one process and one pool: start-up is paid once.
 build: $(STAMP)
-	$(BIN)/python make_handouts.py build --paper letter
-	$(BIN)/python make_handouts.py build --paper a4
-	$(BIN)/python make_handouts.py build --paper letter --large-print
-	$(BIN)/python make_handouts.py build --paper a4 --large-print
+	$(BIN)/python make_handouts.py build --all-editions
 
 # Make my letter in the browser, on this computer only: http://127.0.0.1:8000/
 serve: $(STAMP)
@@ -52,6 +50,10 @@ distclean: clean
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Warm cost per page of every sheet and the booklet, against a plain WeasyPrint page.
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py
 
 # The web app under load on loopback: 1 client, then 8 for 3 minutes (about 4 minutes in all).
 bench-web: $(STAMP)

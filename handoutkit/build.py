@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cache
@@ -71,6 +71,15 @@ def plan(
     return jobs
 
 
+@dataclass
+class _Part:
+    """One language's share of a build: its sheets, its outputs and what the last build left."""
+
+    library: Library
+    planned: list[Job]
+    gone: list[str]
+
+
 def build(
     project: Project,
     editions: Sequence[Edition],
@@ -81,7 +90,7 @@ def build(
     jobs: int | None = None,
     force: bool = False,
     html: bool = False,
-    lang: str = DEFAULT_LANG,
+    langs: Sequence[str] = (DEFAULT_LANG,),
     warn: Warn | None = None,
     strict: bool = False,
     today: dt.date | None = None,
@@ -89,30 +98,27 @@ def build(
 ) -> list[Built]:
     """Make every selected output; with out=None (`check`) render in memory and write nothing.
 
-    Unchanged outputs are reused without importing WeasyPrint. Every sheet is attempted even
-    when one fails, so a run reports every problem; what rendered is written and listed in the
-    manifest before the failures are raised. Warnings (numbers not checked for six months) go
-    to warn, or, with strict, stop the build before anything is rendered. Outputs of sheets
-    that no longer exist are deleted before anything renders, each path passed to removed.
+    Every edition in every language goes through one pool, so start-up is paid once. Unchanged
+    outputs are reused without importing WeasyPrint. Every sheet is attempted even when one
+    fails, so a run reports every problem; what rendered is written and listed in the manifest
+    before the failures are raised. Warnings (numbers not checked for six months) go to warn,
+    or, with strict, stop the build before anything is rendered. Outputs of sheets that no
+    longer exist are deleted before anything renders, each path passed to removed.
     """
-    library = load_library(project, clinic, lang, today=today)
-    if strict and library.warnings:
-        raise ContentError([_strict(w) for w in library.warnings])
-    for warning in library.warnings if warn else ():
+    libraries = [load_library(project, clinic, lang, today=today) for lang in langs]
+    warnings = [w for library in libraries for w in library.warnings]
+    if strict and warnings:
+        raise ContentError([_strict(w) for w in dict.fromkeys(warnings)])
+    for warning in dict.fromkeys(warnings) if warn else ():
         warn(warning)
-    selected = select(library.handouts, only)
     base = cache.base_fingerprint(project, clinic)
-    planned = plan(library, selected, editions, base, booklet=not only)
-    gone: list[str] = []
-    if out is not None:
-        remove_stale_temporaries(out, {str(Path(job.path).parent) for job in planned})
-        gone = remove_listed(out, withdrawn(library, read_manifest(out)))
-        for path in gone:
-            if removed:
-                removed(path)
     record = cache.load(out) if out is not None and not force else {}
+    parts = [_prepare(library, editions, out, only, base, removed) for library in libraries]
+    gone = {path for part in parts for path in part.gone}
     record = {path: entry for path, entry in record.items() if path not in gone}
+    planned = [job for part in parts for job in part.planned]
     built: dict[str, Built] = {}
+    by_lang = {part.library.language.code: part.library for part in parts}
     for job in planned:
         entry = record.get(job.path)
         if (
@@ -120,12 +126,13 @@ def build(
             and entry.get("key") == job.key
             and cache.file_matches(out / job.path, entry["sha256"])
         ):
+            library = by_lang[job.lang]
             output = _output(library, job, entry["pages"], entry["bytes"], entry["sha256"])
             built[job.path] = Built(output, reused=True)
             if progress:
                 progress(built[job.path])
     todo = [job for job in planned if job.path not in built]
-    problems = _render(library, todo, out, jobs or default_jobs(), built, progress)
+    problems = _render(project, clinic, by_lang, todo, out, jobs or default_jobs(), built, progress)
     ordered = [built[job.path] for job in planned if job.path in built]
     if out is not None and ordered:
         update_manifest(out, [b.output for b in ordered])
@@ -149,34 +156,77 @@ def build(
     return ordered
 
 
-def _render(library: Library, todo, out, processes, built, progress) -> list[Problem]:
-    """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were."""
+def _prepare(
+    library: Library,
+    editions: Sequence[Edition],
+    out: Path | None,
+    only: Sequence[str] | None,
+    base: str,
+    removed: Removed | None,
+) -> _Part:
+    """Plan one language's outputs and remove those of its withdrawn sheets."""
+    planned = plan(library, select(library.handouts, only), editions, base, booklet=not only)
+    gone: list[str] = []
+    if out is not None:
+        remove_stale_temporaries(out, {str(Path(job.path).parent) for job in planned})
+        gone = remove_listed(out, withdrawn(library, read_manifest(out)))
+        for path in gone:
+            if removed:
+                removed(path)
+    return _Part(library, planned, gone)
+
+
+def _render(project, clinic, libraries, todo, out, processes, built, progress) -> list[Problem]:
+    """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were.
+
+    Each booklet waits for its sheets' page counts (reused ones are known at once), so it is
+    laid out once: with a notes page exactly when cover, contents and sheets make an odd count.
+    """
     problems: list[Problem] = []
-    failed: set[str] = set()
+    failed: set[str] = set()  # sheets' paths
     booklets: list[Rendered] = []
+    held = [job for job in todo if job.document == "booklet"]
 
     def emit(result: Rendered) -> None:
         job = result.job
         if out is not None:
             write_atomic(out / job.path, result.data)
         item = describe(result.data, result.pages)
-        output = _output(library, job, item.pages, item.bytes, item.sha256)
+        output = _output(libraries[job.lang], job, item.pages, item.bytes, item.sha256)
         built[job.path] = Built(output, result.seconds, grade=result.grade)
         if progress:
             progress(built[job.path])
 
+    def sheet_pages(booklet: Job, handout: Handout) -> int | None:
+        path = Job("sheet", handout.id, booklet.edition, booklet.lang).path
+        if path in built:
+            return built[path].output.pages
+        # A failed sheet's booklet is not kept; its budget is as good a guess as any.
+        return handout.page_budget(booklet.edition.large_print) if path in failed else None
+
+    def release() -> list[Job]:
+        ready = []
+        for job in list(held):
+            counts = [sheet_pages(job, h) for h in libraries[job.lang].booklet]
+            if None not in counts:
+                held.remove(job)
+                ready.append(replace(job, notes_page=(2 + sum(counts)) % 2 == 1))
+        return ready
+
     if not todo:
         return problems
-    for result in run_jobs(library.project, library.clinic, todo, processes):
+    first = [job for job in todo if job.document != "booklet"] + release()
+    for result in run_jobs(project, clinic, first, processes, follow_up=release):
         if result.problems:
             problems.extend(result.problems)
-            failed.add(result.job.edition.name)
+            failed.add(result.job.path)
         elif result.job.document == "booklet":
             booklets.append(result)
         else:
             emit(result)
+    broken = {(Path(path).parent) for path in failed}
     for result in booklets:
-        if result.job.edition.name not in failed:
+        if Path(result.job.path).parent not in broken:
             emit(result)
     # Workers finish in any order; report in file order, once per distinct problem.
     return list(dict.fromkeys(sorted(problems, key=lambda p: p.source)))

@@ -14,13 +14,17 @@ from pathlib import Path
 
 from .build import Built, build
 from .config import REGIONS, Clinic, find_clinic, load_clinic
-from .editions import PAPERS, Edition
+from .editions import ALL_EDITIONS, PAPERS, Edition
 from .errors import HandoutError, InputError, Problem, did_you_mean
+from .language import DEFAULT_LANG, LANGS
 from .library import load_library
 from .project import CONTENT_FOLDERS, Project, find_project
 
 PROG = "handouts"
 EXAMPLE_CLINIC = "clinic.example.toml"
+ALL_EDITIONS_ALONE = (
+    "makes both papers in standard and large print; leave out --paper and --large-print"
+)
 
 DESCRIPTION = """\
 Printable handouts about benzodiazepine tapering and withdrawal: one PDF per sheet and a
@@ -104,6 +108,11 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--jobs", type=_positive, metavar="N", help="render in N processes (default: per CPU)"
+    )
+    build_cmd.add_argument(
+        "--all-editions",
+        action="store_true",
+        help="every paper, standard and large print, in every language, in one run",
     )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
@@ -310,7 +319,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     papers = args.paper or list(PAPERS)
-    editions = [Edition(paper, large) for paper in papers for large in (False, True)]
+    editions = [edition for edition in ALL_EDITIONS if edition.paper in papers]
     built = build(_project(args), editions, out=None, clinic=clinic, warn=_warn, strict=args.strict)
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
     print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
@@ -487,7 +496,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     out = (args.out or Path("build")).resolve()
-    edition = _edition(args, clinic)
+    if args.all_editions:
+        if args.paper or args.large_print:
+            raise InputError(Problem("--all-editions", ALL_EDITIONS_ALONE))
+        editions, langs = ALL_EDITIONS, LANGS
+    else:
+        editions, langs = [_edition(args, clinic)], (DEFAULT_LANG,)
     started = time.perf_counter()
     removed: list[str] = []
 
@@ -497,7 +511,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     built = build(
         _project(args),
-        [edition],
+        editions,
         out,
         removed=withdrawn,
         only=args.only,
@@ -506,15 +520,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         html=args.html,
+        langs=langs,
         warn=_warn,
         strict=args.strict,
     )
     elapsed = time.perf_counter() - started
+    where = out if len(editions) > 1 else out / editions[0].name
     reused = sum(1 for b in built if b.reused)
     print()
     print(_summary(built))
     print(
-        f"\n{_count(len(built), 'PDF')} in {_shown(out / edition.name)} in {elapsed:.1f} s: "
+        f"\n{_count(len(built), 'PDF')} in {_shown(where)} in {elapsed:.1f} s: "
         f"{len(built) - reused} rendered, {reused} unchanged and reused"
         + (f", {_count(len(removed), 'withdrawn output')} removed" if removed else "")
         + f"; list: {_shown(out / 'manifest.json')}"
@@ -566,11 +582,14 @@ def _progress(out: Path):
 
 
 def _summary(built: list[Built]) -> str:
+    # One edition: its sheets by name. Several: each with its folder, as it sits under build/.
+    several = len({Path(b.output.path).parent for b in built}) > 1
     rows = [("sheet", "pages", "size", "time")]
     for item in built:
         o = item.output
+        name = Path(o.path).with_suffix("").as_posix() if several else Path(o.path).stem
         took = "reused" if item.reused else f"{item.seconds:.2f} s"
-        rows.append((Path(o.path).stem, str(o.pages), f"{o.bytes / 1024:.0f} KB", took))
+        rows.append((name, str(o.pages), f"{o.bytes / 1024:.0f} KB", took))
     return _table(rows, right={1, 2, 3})
 
 

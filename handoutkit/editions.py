@@ -35,3 +35,7 @@ class Edition:
         if self.large_print:
             sheets.append("large-print.css")
         return tuple(sheets)
+
+
+# Every edition a full build makes, in the order the build lists them.
+ALL_EDITIONS = tuple(Edition(paper, large) for large in (False, True) for paper in PAPERS)

@@ -1,4 +1,4 @@
-"""Running jobs in this process or in a pool of processes, each with one warm Renderer.
+"""Running jobs in this process or in a pool of processes, each with warm Renderers.
 
 Workers leave nothing behind: each removes its font folder when it ends, ignores Ctrl-C (the
 parent stops them), and exits by itself within a second of its parent dying, even by SIGKILL.
@@ -10,8 +10,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import util
 
 from .config import Clinic
@@ -22,23 +23,25 @@ from .renderer import Job, Rendered, Renderer
 MIN_JOBS_FOR_POOL = 2
 PARENT_CHECK_SECONDS = 0.5
 
-_renderer: Renderer | None = None
+# A worker's renderers, one per language, made when its first job in that language arrives.
+_renderers: dict[str, Renderer] = {}
+_setup: tuple[Project, Clinic | None] | None = None
 
 
-def _start(project: Project, clinic: Clinic | None, lang: str, parent: int) -> None:
-    global _renderer
+def _start(project: Project, clinic: Clinic | None, parent: int) -> None:
+    global _setup
     # Ctrl-C reaches every process of the terminal's group; the parent alone answers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _terminated)
     # A worker that ends normally runs multiprocessing's finalizers (not atexit) on the way out.
     util.Finalize(None, _clean_up, exitpriority=10)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _renderer = Renderer(project, clinic, lang)
+    _setup = (project, clinic)
 
 
 def _clean_up() -> None:
-    if _renderer is not None:
-        _renderer.close()
+    for renderer in _renderers.values():
+        renderer.close()
 
 
 def _terminated(signum, frame) -> None:
@@ -56,8 +59,10 @@ def _watch_parent(parent: int) -> None:
 
 
 def _run(job: Job) -> Rendered:
-    assert _renderer is not None
-    return _renderer.run(job)
+    assert _setup is not None
+    if job.lang not in _renderers:
+        _renderers[job.lang] = Renderer(*_setup, job.lang)
+    return _renderers[job.lang].run(job)
 
 
 def default_jobs() -> int:
@@ -70,31 +75,48 @@ def run_jobs(
     jobs: Sequence[Job],
     processes: int,
     renderer: Renderer | None = None,
+    follow_up: Callable[[], Sequence[Job]] | None = None,
 ) -> Iterator[Rendered]:
-    """Render every job; results come in completion order. The bytes never depend on order."""
-    langs = {job.lang for job in jobs}
-    if len(langs) > 1:
-        raise ValueError(f"one language per run; got {sorted(langs)}")
-    lang = langs.pop() if langs else "en"
+    """Render every job, in any mix of editions and languages; results come in completion
+    order. The bytes never depend on order. A given renderer serves jobs in its language.
+
+    After each result is consumed, follow_up (if given) may return more jobs; they go ahead of
+    those still waiting (they are booklets, held back until their sheets' pages were known).
+    """
+    waiting = deque(sorted(jobs, key=_longest_first))
+
+    def more() -> None:
+        for job in sorted(follow_up() if follow_up else (), key=_longest_first, reverse=True):
+            waiting.appendleft(job)
+
     if processes <= 1 or len(jobs) < MIN_JOBS_FOR_POOL:
-        own = renderer is None
-        renderer = renderer or Renderer(project, clinic, lang)
+        renderers = {renderer.library.language.code: renderer} if renderer else {}
+        own = []
         try:
-            for job in jobs:
-                yield renderer.run(job)
+            while waiting:
+                job = waiting.popleft()
+                if job.lang not in renderers:
+                    renderers[job.lang] = Renderer(project, clinic, job.lang)
+                    own.append(renderers[job.lang])
+                yield renderers[job.lang].run(job)
+                more()
         finally:
-            if own:
-                renderer.close()
+            for made in own:
+                made.close()
         return
-    # Longest first (booklets), so no worker is left with a big job at the end.
-    ordered = sorted(jobs, key=lambda j: j.document != "booklet")
     pool = ProcessPoolExecutor(
-        processes, initializer=_start, initargs=(project, clinic, lang, os.getpid())
+        processes, initializer=_start, initargs=(project, clinic, os.getpid())
     )
+    running: set[Future] = set()
     try:
-        futures = [pool.submit(_run, job) for job in ordered]
-        for future in as_completed(futures):
-            yield future.result()
+        # Only as many jobs in flight as workers, so a job released later can still go first.
+        while waiting or running:
+            while waiting and len(running) < processes:
+                running.add(pool.submit(_run, waiting.popleft()))
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+                more()
     except BaseException:
         # Ctrl-C or an error: stop the workers now rather than after their current page (a
         # booklet takes seconds); each removes its font folder as it goes.
@@ -102,6 +124,11 @@ def run_jobs(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _longest_first(job: Job) -> tuple[bool, bool]:
+    """Booklets, large print first, so no worker is left with a big job at the end."""
+    return (job.document != "booklet", not job.edition.large_print)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

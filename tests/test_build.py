@@ -199,3 +199,33 @@ def test_booklet_manifest_entry(real_build: Path):
     (entry,) = [e for e in manifest["outputs"] if e["path"] == "letter/booklet.pdf"]
     assert (entry["kind"], entry["audience"]) == ("booklet", "all")
     assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+
+
+def test_a_booklet_is_laid_out_once_from_its_sheets_page_counts(
+    mini_project: Path, tmp_path: Path, monkeypatch
+):
+    from handoutkit.pdf import PdfRenderer
+
+    # The first sheet may run to two pages but takes one: its budget alone would guess an odd
+    # count (a notes page) and the booklet would be laid out again without it.
+    (mini_project / "handouts" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", "First sheet", pages=2)
+    )
+    # A sheet made on its own only takes no page of the booklet.
+    (mini_project / "handouts" / "03-own-sheet.md").write_text(
+        sheet_text("own-sheet", "Own sheet", booklet="false")
+    )
+    sources = []
+    original = PdfRenderer.render
+
+    def counted(self, html, edition, language, source, **options):
+        sources.append(source)
+        return original(self, html, edition, language, source, **options)
+
+    monkeypatch.setattr(PdfRenderer, "render", counted)
+    built = build(Project(mini_project), [Edition()], tmp_path / "out", jobs=1)
+    booklet = next(b for b in built if b.output.kind == "booklet")
+    assert booklet.output.pages == 4  # cover, contents, two one-page sheets; no notes page
+    assert [s for s in sources if s.startswith("booklet")] == ["booklet (letter)"]
+    text = PdfReader(tmp_path / "out" / "letter" / "booklet.pdf").pages[3].extract_text()
+    assert "Page 4 of 4" in text

@@ -35,6 +35,29 @@ def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
     assert {e["id"] for e in manifest["outputs"]} == {"first-sheet", "second-sheet", "booklet"}
 
 
+def test_all_editions_in_one_run(mini_project: Path, capsys):
+    out = mini_project / "out"
+    code, stdout, stderr = run(
+        capsys, "--project", str(mini_project), "--out", str(out), "--all-editions"
+    )
+    assert (code, stderr) == (0, "")
+    folders = {"letter", "a4", "letter-large", "a4-large"}
+    assert {p.parent.name for p in out.glob("*/*.pdf")} == folders
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["outputs"]) == 4 * 3
+    # Several editions: the summary names each output with its folder.
+    assert "a4-large/first-sheet" in stdout and "12 PDFs in" in stdout
+
+
+def test_all_editions_refuses_a_paper(mini_project: Path, capsys):
+    code, _, stderr = run(capsys, "--project", str(mini_project), "--all-editions", "--large-print")
+    assert code == 2
+    assert stderr == (
+        "error: --all-editions: makes both papers in standard and large print; "
+        "leave out --paper and --large-print\n"
+    )
+
+
 def test_broken_front_matter_gives_one_error_line_and_exit_1(mini_project: Path, capsys):
     (mini_project / "handouts" / "03-broken.md").write_text("---\nid: broken\ntitle: [oops\n---\n")
     out = mini_project / "out"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -97,7 +98,7 @@ def stub_project(tmp_path: Path) -> Path:
 def test_every_printed_word_comes_from_the_strings_file(stub_project: Path, tmp_path: Path):
     out = tmp_path / "out"
     editions = [Edition("letter"), Edition("a4", large_print=True)]
-    build(Project(stub_project), editions, out, lang="xx", jobs=1)
+    build(Project(stub_project), editions, out, langs=["xx"], jobs=1)
     pdfs = sorted(out.glob("xx/*/*.pdf"))
     assert {p.parent.name for p in pdfs} == {"letter", "a4-large"}
     assert len(pdfs) == 2 * 4  # sheet, letter, its fillable twin, the booklet
@@ -108,6 +109,24 @@ def test_every_printed_word_comes_from_the_strings_file(stub_project: Path, tmp_
                 text = MARK.sub(" ", text)
             leftover = re.sub(r"[\s\d.,:;()·/\-\u2013]+", "", text)
             assert leftover == "", (pdf.relative_to(out).as_posix(), number, leftover)
+
+
+def test_every_language_goes_through_one_pool(stub_project: Path, tmp_path: Path):
+    editions = [Edition("letter")]
+    both = build(Project(stub_project), editions, tmp_path / "both", langs=["en", "xx"], jobs=2)
+    alone = build(Project(stub_project), editions, tmp_path / "alone", langs=["xx"], jobs=1)
+    assert {b.output.lang for b in both} == {"en", "xx"}
+    assert {(b.output.path, b.output.sha256) for b in alone} <= {
+        (b.output.path, b.output.sha256) for b in both
+    }
+    manifest = json.loads((tmp_path / "both" / "manifest.json").read_text())
+    paths = {(e["lang"], e["path"]) for e in manifest["outputs"]}
+    assert ("en", "letter/a-sheet.pdf") in paths
+    assert ("xx", "xx/letter/a-sheet.pdf") in paths
+    # Each job met the renderer of its own language: English words only in the English sheet.
+    english = PdfReader(tmp_path / "both" / "letter" / "a-sheet.pdf").pages[0].extract_text()
+    marked = PdfReader(tmp_path / "both" / "xx" / "letter" / "a-sheet.pdf").pages[0].extract_text()
+    assert "Reviewed 1 November 2026" in english and "«Reviewed» «1 «November»" in marked
 
 
 def test_a_translation_missing_a_string_is_refused(tmp_path: Path):
