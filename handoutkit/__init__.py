@@ -3,7 +3,7 @@
 from .build import Built, build
 from .config import Clinic, load_clinic
 from .content import Handout, load_handouts
-from .details import load_details, starter_text, validate_details
+from .details import load_details, validate_details
 from .editions import Edition
 from .errors import BuildError, ContentError, HandoutError, InputError, Problem
 from .library import Library, load_library
@@ -11,6 +11,7 @@ from .personal import build_letters, render_letters
 from .project import Project, bundled_project, find_project
 from .regions import Regions, load_regions
 from .renderer import Job, Rendered, Renderer
+from .starter import starter_text
 
 __all__ = [
     "BuildError",

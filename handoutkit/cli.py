@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shlex
 import shutil
 import sys
 import time
@@ -14,9 +16,10 @@ from .build import Built, build
 from .config import Clinic, find_clinic, load_clinic
 from .editions import ALL_EDITIONS, PAPERS, Edition
 from .errors import HandoutError, InputError, Problem, did_you_mean
-from .language import DEFAULT_LANG, LANGS, load_language
+from .language import DEFAULT_LANG, LANGS
 from .library import load_library
 from .project import CONTENT_FOLDERS, Project, find_project
+from .regions import REGIONS
 
 PROG = "handouts"
 EXAMPLE_CLINIC = "clinic.example.toml"
@@ -143,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     )
     watch_cmd.add_argument("--out", type=Path, metavar="DIR", help="default: build/ here")
     watch_cmd.set_defaults(run=cmd_watch)
-    _letter_commands(command, common, edition)
+    _letter_commands(command)
     _serve_command(command)
     new_cmd = command(
         "new",
@@ -157,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
-def _letter_commands(command, common, edition) -> None:
+def _letter_commands(command) -> None:
     init_cmd = command(
         "init-details",
         "write a details file to fill in, for your letters",
@@ -175,7 +178,14 @@ def _letter_commands(command, common, edition) -> None:
         "PDFs hold health information: they are written only to --out (default "
         "build/personal/).",
         "handouts letters --details my-details.toml --paper a4",
-        (common, edition),
+    )
+    letters_cmd.add_argument(
+        "--paper",
+        choices=PAPERS,
+        help="letter (US) or a4; default: the details file's, else the clinic's, else letter",
+    )
+    letters_cmd.add_argument(
+        "--large-print", action="store_true", help="18 pt text, into <id>-large.pdf"
     )
     letters_cmd.add_argument(
         "--details", type=Path, required=True, metavar="FILE", help="your details file"
@@ -189,6 +199,12 @@ def _letter_commands(command, common, edition) -> None:
         action="extend",
         metavar="ID",
         help="just these, by id (for example physician-letter or taper-plan)",
+    )
+    letters_cmd.add_argument(
+        "--region",
+        choices=REGIONS,
+        help="where you live: crisis lines, law and date style (default: the details "
+        "file's, else the clinic's, else us)",
     )
     letters_cmd.set_defaults(run=cmd_letters)
 
@@ -317,14 +333,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init_details(args: argparse.Namespace) -> int:
-    from .details import starter_text
+    from .starter import starter_text
 
     path: Path = args.file
-    strings = load_language(_project(args).strings).strings
-    command = f"{self_command()} letters --details {_shown(path)}"
+    library = load_library(_project(args))
+    command = f"{self_command()} letters --details {shlex.quote(_shown(path))}"
+    text = starter_text(
+        command,
+        dt.date.today(),
+        library.language.strings,
+        _choice_sentences(library),
+        _region_names(library),
+    )
     try:
-        with path.open("x", encoding="utf-8") as handle:
-            handle.write(starter_text(command, dt.date.today(), strings))
+        # Readable by its owner only, as the letters are: it will hold their health details.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
     except FileExistsError:
         problem = Problem(_shown(path), "already exists; not overwritten (pick another name)")
         raise InputError(problem) from None
@@ -335,28 +360,67 @@ def cmd_init_details(args: argparse.Namespace) -> int:
     return 0
 
 
+def _region_names(library) -> dict[str, str]:
+    pairs = zip(REGIONS, library.region["all"], strict=False)
+    return {code: region.get("name", code) for code, region in pairs}
+
+
+def _choice_sentences(library) -> dict[str, dict[str, str]]:
+    """What each letter says for each choice, for the starter file to show beside its name."""
+    from .kinds import KINDS
+    from .placeholders import choice_sentences
+
+    sentences: dict[str, dict[str, str]] = {}
+    for handout in library.handouts:
+        if KINDS[handout.kind].fields:
+            for key, said in choice_sentences(handout.body).items():
+                sentences.setdefault(key, {}).update(said)
+    return sentences
+
+
 def self_command() -> str:
     """How the person ran this program, so the next command printed is one that works."""
     script = Path(sys.argv[0])
     if script.name == PROG:
         return PROG
-    python = _shown(Path(sys.executable))
+    # Not resolved: .venv/bin/python is a link to the system's Python, which lacks the packages.
+    python = shlex.quote(_as_typed(Path(sys.executable)))
     if script.name == "__main__.py":
         return f"{python} -m handoutkit"
-    return f"{python} {_shown(script)}" if script.suffix == ".py" else PROG
+    return f"{python} {shlex.quote(_as_typed(script))}" if script.suffix == ".py" else PROG
+
+
+def _as_typed(path: Path) -> str:
+    """A path relative to the current folder when inside it, links left as they are."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path(os.path.abspath(Path.cwd()))).as_posix()
+    except ValueError:
+        return absolute.as_posix()
 
 
 def cmd_letters(args: argparse.Namespace) -> int:
     from .personal import build_letters
 
-    clinic = _clinic(args)
     out = (args.out or Path("build") / "personal").resolve()
-    edition = _edition(args, clinic)
-    written = build_letters(
-        _project(args), args.details, out, edition, only=args.only, clinic=clinic
+    made = build_letters(
+        _project(args),
+        args.details,
+        out,
+        paper=args.paper,
+        large_print=args.large_print,
+        region=args.region,
+        only=args.only,
+        clinic=_clinic(args),
     )
-    for path in written:
+    for problem in made.skipped:
+        print(f"skipped: {problem}")
+    for path in made.written:
         print(f"wrote {_shown(path)}")
+    for problem in made.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    settings = made.settings
+    print(f"(region {settings.region}, paper {settings.paper})")
     print("These letters hold your health information: print them, then keep them private.")
     return 0
 

@@ -25,7 +25,13 @@ class Edition:
     @property
     def stylesheets(self) -> tuple[str, ...]:
         """Stylesheets in cascade order; the edition's own sheets come last so they win."""
-        sheets = ["print.css", f"paper-{self.paper}.css", "handout.css", "booklet.css"]
+        sheets = [
+            "print.css",
+            f"paper-{self.paper}.css",
+            "handout.css",
+            "letter.css",
+            "booklet.css",
+        ]
         if self.large_print:
             sheets.append("large-print.css")
         return tuple(sheets)

@@ -49,8 +49,9 @@ class BuildError(HandoutError):
 class PageBudgetError(BuildError):
     """A sheet laid out to more pages than its budget; says by about how many lines."""
 
-    def __init__(self, source: str, pages: int, budget: int, lines: int):
+    def __init__(self, source: str, pages: int, budget: int, lines: int, layout=None):
         self.pages, self.budget, self.spilled_lines = pages, budget, lines
+        self.layout = layout  # layout.Layout when the render was measured
         spill = f" (about {lines} line{'s' if lines != 1 else ''} spill over)" if lines else ""
         super().__init__(Problem(source, f"renders to {pages} pages, budget is {budget}{spill}"))
 

@@ -7,14 +7,21 @@ they live in the strings file under [fields."<key>"], one per language.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-TEXT, DATE, BOOL, CHOICES = "text", "date", "bool", "choices"
+from .editions import PAPERS
+from .regions import REGIONS
+
+# CHOICES is a list of some of the choices; ONE is a single one of them (a setting).
+TEXT, DATE, BOOL, CHOICES, ONE = "text", "date", "bool", "choices", "one"
 NUMBER, NUMBERS = "number", "numbers"  # exact decimals (the taper plan's mg and percents)
 PHYSICIAN_LETTER, EMPLOYER_LETTER = "physician-letter", "employer-accommodation"
 BOTH = (PHYSICIAN_LETTER, EMPLOYER_LETTER)
 TAPER_PLAN, WORK_LIMITS_NOTE = "taper-plan", "work-limits-note"
+# The sections that are a letter's own: when all of them are empty, that letter is not made.
+LETTER_SECTIONS = {PHYSICIAN_LETTER: ("medication", "physician"), EMPLOYER_LETTER: ("employer",)}
 # Documents made from a details file only when it has their section: a person's own file makes
 # their letters; a prescriber adds [plan], a clinician writes [clinician_note].
 ON_REQUEST = {TAPER_PLAN: "plan", WORK_LIMITS_NOTE: "clinician_note"}
@@ -64,10 +71,19 @@ class Field:
     required_if: str | None = None  # the key of a true-or-false field that makes it required
     multiline: bool = False
     max_length: int = 200
-    choices: tuple[str, ...] = ()  # for CHOICES fields
+    choices: tuple[str, ...] = ()  # for CHOICES and ONE fields
     all_choice: bool = False  # "all" may stand for every choice
     default: Any = None  # used when the file leaves it out ("today" for the letter date)
-    example: Any = ""  # the value in the starter file
+    # The value in a person's starter file: a default (every request; the medicine not named),
+    # or the made-up name and date of birth, refused until changed. No other answer is filled in:
+    # left there, it would print as the person's own, or ask an employer for changes nobody
+    # chose; examples of what to write are in the help words instead. (The clinicians' sections,
+    # [plan] and [clinician_note], are not in the starter: their examples show in messages.)
+    example: Any = ""
+    hint: str = ""  # what to write, shown in a message when the field is required and missing
+    sample: bool = False  # the example is made up: refused if it is left unchanged
+    lines: int = 1  # multi-line fields: how many lines their box offers on a blank letter
+    max_lines: int = 1  # multi-line fields: at most this many lines (so that letters fit)
 
     @property
     def section(self) -> str:
@@ -79,33 +95,32 @@ class Field:
 
 
 FIELDS: tuple[Field, ...] = (
+    Field("settings.region", ONE, choices=REGIONS),
+    Field("settings.paper", ONE, choices=PAPERS),
     Field("person.name", letters=(*BOTH, TAPER_PLAN, WORK_LIMITS_NOTE), placeholder="patient_name",
-          always_required=True,
-          max_length=120, example="Jordan Lee"),
+          always_required=True, max_length=120, example="Jordan Lee", sample=True),
     Field("person.date_of_birth", DATE, (PHYSICIAN_LETTER,), "date_of_birth",
-          example="1980-04-02"),
+          example="1980-04-02", sample=True),
     Field("person.phone", letters=(PHYSICIAN_LETTER,), placeholder="phone", max_length=40),
     Field("person.email", letters=(PHYSICIAN_LETTER,), placeholder="email", max_length=120),
-    Field("person.address", max_length=300),
+    Field("person.address", multiline=True, max_length=300, lines=3, max_lines=6),
     Field("medication.name", letters=BOTH, placeholder="medication",
-          required_for=(PHYSICIAN_LETTER,), max_length=80, example="clonazepam"),
-    Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80,
-          example="1 mg twice a day"),
-    Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40,
-          example="2019"),
+          required_for=(PHYSICIAN_LETTER,), max_length=80, hint="clonazepam"),
+    Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80),
+    Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40),
     Field("medication.earlier_tapers", letters=(PHYSICIAN_LETTER,),
-          placeholder="earlier_tapers", multiline=True, max_length=600),
+          placeholder="earlier_tapers", multiline=True, max_length=400, lines=2, max_lines=6),
     Field("medication.symptoms", letters=(PHYSICIAN_LETTER,), placeholder="symptoms",
-          multiline=True, max_length=1200),
+          multiline=True, max_length=800, lines=4, max_lines=10),
     Field("physician.name", letters=(PHYSICIAN_LETTER,), placeholder="physician_name",
           max_length=80),
     Field("physician.practice", letters=(PHYSICIAN_LETTER,), placeholder="practice",
           max_length=120),
-    Field("letter.date", DATE, BOTH, "letter_date", default="today", example="today"),
+    Field("letter.date", DATE, BOTH, "letter_date", default="today"),
     Field("letter.requests", CHOICES, (PHYSICIAN_LETTER,), "request", choices=REQUESTS,
           all_choice=True, default=("all",), example=("all",)),
     Field("letter.note", letters=(PHYSICIAN_LETTER,), placeholder="note", multiline=True,
-          max_length=600),
+          max_length=400, lines=2, max_lines=6),
     Field("employer.recipient", letters=(EMPLOYER_LETTER,), placeholder="recipient",
           max_length=120),
     Field("employer.organisation", letters=(EMPLOYER_LETTER,), placeholder="organisation",
@@ -113,15 +128,16 @@ FIELDS: tuple[Field, ...] = (
     Field("employer.job_title", letters=(EMPLOYER_LETTER,), placeholder="job_title",
           max_length=80),
     Field("employer.limitations", CHOICES, (EMPLOYER_LETTER,), "limitation",
-          choices=LIMITATIONS, example=("fatigue", "concentration-memory")),
+          required_for=(EMPLOYER_LETTER,), choices=LIMITATIONS, example=()),
     Field("employer.accommodations", CHOICES, (EMPLOYER_LETTER,), "accommodation",
-          choices=ACCOMMODATIONS, example=("flexible-hours", "remote-work")),
+          required_for=(EMPLOYER_LETTER,), choices=ACCOMMODATIONS, example=()),
     Field("employer.other_accommodations", letters=(EMPLOYER_LETTER,),
-          placeholder="other_accommodations", multiline=True, max_length=400),
+          placeholder="other_accommodations", multiline=True, max_length=400, lines=2,
+          max_lines=8),
     Field("employer.how_it_helps", letters=(EMPLOYER_LETTER,), placeholder="how_it_helps",
-          multiline=True, max_length=400),
-    Field("employer.start", DATE, (EMPLOYER_LETTER,), "start", example="2026-12-01"),
-    Field("employer.review", DATE, (EMPLOYER_LETTER,), "review", example="2027-03-01"),
+          multiline=True, max_length=400, lines=2, max_lines=6),
+    Field("employer.start", DATE, (EMPLOYER_LETTER,), "start"),
+    Field("employer.review", DATE, (EMPLOYER_LETTER,), "review"),
     Field("employer.disclose_condition", BOOL, (EMPLOYER_LETTER,), "condition",
           default=False, example=False),
     # The taper plan: the prescriber's numbers (taper.py does the arithmetic and the refusals).
@@ -164,6 +180,8 @@ FIELDS: tuple[Field, ...] = (
 
 BY_KEY = {f.key: f for f in FIELDS}
 SECTIONS = tuple(dict.fromkeys(f.section for f in FIELDS))
+# How the letters are made (region, paper): written under [settings], or at the top of the file.
+SETTINGS = tuple(f for f in FIELDS if f.section == "settings")
 # Blanks a letter has that no details file fills: they are written by hand after printing.
 HAND_WRITTEN = (
     "reply_by",
@@ -175,6 +193,12 @@ HAND_WRITTEN = (
 )
 SIGNED_ON_PAPER = ("signature",)  # never a form field: a signature is written by hand
 BY_PLACEHOLDER = {f.placeholder: f for f in FIELDS if f.placeholder}
+
+
+def room(text: str) -> int:
+    """A value's length as its max_length counts it: a wide character (Chinese, Japanese,
+    Korean) counts as two, for it takes the room of two letters on the page."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def field_for(placeholder: str) -> Field | None:

@@ -22,7 +22,14 @@ class Kind:
     fields: bool = False  # has [[placeholders]] filled from a person's details
     qr_codes: bool = False  # web addresses get QR codes beside them
     steps: bool = False  # has the taper schedule block ([[steps]]), blank or from a [plan]
-    beside_letters: bool = False  # also written next to a person's own letters
+    # A personal letter may run on past its own budget, to this many pages (standard, large
+    # print), so that a person's answers are never cut; more than its budget is a warning.
+    runs_on: tuple[int, int] | None = None
+    beside_letters: bool = False  # printed beside personal letters, in their region and paper
+
+    def personal_pages(self, large_print: bool) -> int | None:
+        """The most pages a personal letter of this kind may take."""
+        return self.runs_on[large_print] if self.runs_on else None
 
     @property
     def carries_safety(self) -> bool:
@@ -46,6 +53,7 @@ KINDS: dict[str, Kind] = {
             action_boxes=None,
             fillable=True,
             fields=True,
+            runs_on=(2, 4),
         ),
         # How to use the letters: the patient's own sheet, printed beside them.
         Kind("howto", sources=False, beside_letters=True),

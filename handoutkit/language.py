@@ -13,6 +13,9 @@ from .errors import ContentError, Problem, toml_problem
 
 DEFAULT_LANG = "en"
 LANGS = ("en",)
+# Pages whose footer is the page number alone: a letter's (print.css), and letter.css's own
+# names for a letter printed on its own, which has narrower margins.
+PAGES_ONLY = ("pages-only", "letter-alone", "letter-runs-on")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,13 @@ class Language:
     def long_date(self, value: dt.date) -> str:
         month = self.strings["months"][value.month - 1]
         return self.strings["long_date"].format(day=value.day, month=month, year=value.year)
+
+    def letter_date(self, value: dt.date, region: str) -> str:
+        """A date in a letter, as the letter's region writes dates ("November 20, 2026" in us)."""
+        styles = self.strings["letter_date"]
+        month = self.strings["months"][value.month - 1]
+        style = styles.get(region, styles["default"])
+        return style.format(day=value.day, month=month, year=value.year)
 
     def text(self, key: str, **values: Any) -> str:
         """A dotted key ('crisis.emergency') with its placeholders filled."""
@@ -64,8 +74,11 @@ class Language:
             return (
                 f'@page {{ @bottom-left {{ content: {title} "\\A" string(clinic-lead) {pages}; }}\n'
                 "  @bottom-right { content: none; } }\n"
-                f"@page pages-only {{ @bottom-left {{ content: {pages}; }} }}\n"
-                f'@page contents {{ @bottom-left {{ content: "{contents}\\A" string(clinic-lead) '
+                + "".join(
+                    f"@page {name} {{ @bottom-left {{ content: {pages}; }} }}\n"
+                    for name in PAGES_ONLY
+                )
+                + f'@page contents {{ @bottom-left {{ content: "{contents}\\A" string(clinic-lead) '
                 f"{pages}; }} }}\n"
                 f'@page notes {{ @bottom-left {{ content: "{notes}\\A" string(clinic-lead) '
                 f"{pages}; }} }}\n"

@@ -20,6 +20,7 @@ from .editions import Edition
 from .errors import BuildError, PageBudgetError, Problem
 from .expect import Expect
 from .language import Language
+from .layout import Answer, Layout, PageLayout
 from .pagecheck import check_pages
 from .project import Project
 from .stylesheets import Stylesheet, resource_folders, stack
@@ -29,10 +30,11 @@ PDF_VARIANT = "pdf/ua-1"
 
 @dataclass(frozen=True)
 class Pdf:
-    """A finished PDF and its page count."""
+    """A finished PDF and its page count; with measure=True, what each page holds."""
 
     data: bytes
     pages: int
+    layout: Layout | None = None
 
 
 class RefusedURL(Exception):
@@ -133,11 +135,14 @@ class PdfRenderer:
         source: str,
         budget: int | None = None,
         forms: bool = False,
+        measure: bool = False,
         expect: Expect | None = None,
     ) -> Pdf:
         """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
 
         With forms=True, <input> and <textarea> become AcroForm fields a reader can fill in.
+        With measure=True, the result (or the PageBudgetError) carries the measured layout of
+        the answers ([data-field] values) on each page.
         With expect, the laid-out pages are checked for what they must show (pagecheck.py)
         before any PDF is written.
         """
@@ -151,13 +156,14 @@ class PdfRenderer:
                 **options,
             )
             pages = len(document.pages)
+            layout = measure_layout(document) if measure else None
             if budget is not None and pages > budget:
                 lines = sum(_line_count(page) for page in document.pages[budget:])
-                raise PageBudgetError(source, pages, budget, lines)
+                raise PageBudgetError(source, pages, budget, lines, layout)
             missing = check_pages(document.pages, expect) if expect else []
             if missing:
                 raise BuildError(missing)
-            data = document.write_pdf(**options)
+            data = document.write_pdf(finisher=_shown_as_drawn if forms else None, **options)
         problems = [
             Problem(source, f"refused to load '{url}' (outside the project)")
             for url in dict.fromkeys(self.fetcher.refused)
@@ -166,7 +172,63 @@ class PdfRenderer:
             problems = [Problem(source, f"WeasyPrint: {m}") for m in dict.fromkeys(warnings)]
         if problems:
             raise BuildError(problems)
-        return Pdf(data, pages)
+        return Pdf(data, pages, layout)
+
+
+def _shown_as_drawn(document, pdf) -> None:
+    """Readers show each form field as WeasyPrint drew it, rather than redrawing it.
+
+    WeasyPrint asks readers to redraw every field (NeedAppearances), but gives tick boxes no
+    font to redraw with, so Poppler-based readers show a box ticked by default as empty. Every
+    field here starts as drawn (boxes ticked or not, text fields empty); readers draw what is
+    typed or ticked later themselves.
+    """
+    pdf.catalog["AcroForm"]["NeedAppearances"] = "false"
+
+
+def measure_layout(document) -> Layout:
+    """Each page's answers (text inside an element with data-field) and the height it uses."""
+    layout = Layout()
+    for page in document.pages:
+        box = page._page_box
+        measured = PageLayout()
+        top, bottom = box.content_box_y(), box.content_box_y()
+        for line in _lines(box):
+            bottom = max(bottom, line.position_y + line.height)
+            found: dict[str, int] = {}
+            for text in _texts(line):
+                element = text.element
+                key = element.get("data-field") if element is not None else None
+                if key:
+                    found[key] = found.get(key, 0) + len(text.text)
+            for key, characters in found.items():
+                answer = measured.answers.setdefault(key, Answer())
+                answer.lines += 1
+                answer.characters += characters
+                answer.height += line.height
+                answer.longest = max(answer.longest, characters)
+        measured.used = bottom - top
+        measured.capacity = box.height
+        layout.pages.append(measured)
+    return layout
+
+
+def _lines(box) -> Iterator[boxes.LineBox]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.MarginBox):
+            continue
+        if isinstance(child, boxes.LineBox):
+            yield child
+        else:
+            yield from _lines(child)
+
+
+def _texts(box) -> Iterator[boxes.TextBox]:
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox):
+            yield child
+        else:
+            yield from _texts(child)
 
 
 def _line_count(page) -> int:

@@ -4,22 +4,48 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import Clinic
-from .details import load_details
+from .content import Handout
+from .details import letters_wanted, read_details, validate_details
 from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
-from .fields import ON_REQUEST, field_for, lookup
+from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
-from .library import select
+from .language import DEFAULT_LANG
+from .layout import Layout
+from .library import load_library, select
 from .output import write_atomic
 from .placeholders import PLACEHOLDER
 from .project import Project
 from .renderer import Job, Renderer
+from .settings import Settings, resolve
 
-CHARACTERS_PER_LINE = 85
+PRIVATE = 0o600  # a personal letter is readable by its owner only
+PRIVATE_FOLDER = 0o700
+
+
+class RenderedLetters(list):
+    """Rendered letters as (file name, PDF bytes), in order, and what the person should know.
+
+    `warnings` are Problems (each naming its field) for letters that ran past their own page
+    budget onto continuation pages; `pages` is each file's page count.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[Problem] = []
+        self.pages: dict[str, int] = {}
+
+
+def personal_name(id: str, edition: Edition, lang: str = DEFAULT_LANG) -> str:
+    """A personal output's file name: <id>[-large][-<lang>].pdf."""
+    large = "-large" if edition.large_print else ""
+    language = "" if lang == DEFAULT_LANG else f"-{lang}"
+    return f"{id}{large}{language}.pdf"
 
 
 def render_letters(
@@ -28,117 +54,235 @@ def render_letters(
     edition: Edition,
     only: Sequence[str] | None = None,
     source: str = "details",
-) -> list[tuple[str, bytes]]:
+    lines: Mapping[str, int] | None = None,
+) -> RenderedLetters:
     """Every requested letter rendered in memory, as (file name, PDF bytes); nothing written.
 
-    The taper plan and the clinician's note come only from details that have their section
-    ([plan], [clinician_note]): without it they are left out, or refused when `only` names them.
-
-    Raises InputError naming the field to shorten when a letter does not fit its budget.
+    A letter whose answers run past its own budget continues on further pages, with a warning
+    naming the answer; past the most its kind allows (kinds.py), InputError names it. The taper
+    plan and the clinician's note come only from details that have their section ([plan],
+    [clinician_note]): without it they are left out, or refused when `only` names them.
     """
+    lang = renderer.library.language.code
     letters = select(_letters(renderer), only, what="letter")
     missing = [h for h in letters if not _wanted(h, values)]
     if only and missing:
-        raise InputError(
-            [
-                Problem(source, f"has no [{ON_REQUEST[h.id]}] section to make the {h.id} from")
-                for h in missing
-            ]
-        )
-    letters = [h for h in letters if h not in missing]
-    rendered: list[tuple[str, bytes]] = []
+        raise InputError([_no_section(h.id, source) for h in missing])
+    rendered = RenderedLetters()
     problems: list[Problem] = []
-    for letter in letters:
-        job = Job("personal", letter.id, edition, renderer.library.language.code, values=values)
+    for letter in (h for h in letters if h not in missing):
+        job = Job("personal", letter.id, edition, lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
-            problems.append(_too_long(letter, values, exc, source))
+            problems.append(_too_long(letter, values, exc, source, lines or {}))
             continue
-        rendered.append((f"{letter.id}.pdf", result.data))
+        name = personal_name(letter.id, edition, lang)
+        rendered.append((name, result.data))
+        rendered.pages[name] = result.pages
+        budget = letter.page_budget(edition.large_print)
+        if result.pages > budget and result.layout is not None:
+            rendered.warnings.append(
+                _runs_on(letter, values, result.layout, result.pages, budget, source, lines or {})
+            )
     if problems:
         raise InputError(problems)
     return rendered
 
 
-def render_beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
-    """The sheets printed beside a person's letters (how to use them, where to get urgent help).
-
-    They hold no personal details; the web form shows the same sheet on its own page.
-    """
-    return [
-        (
-            f"{h.id}.pdf",
-            renderer.pdf(Job("sheet", h.id, edition, renderer.library.language.code)).data,
-        )
-        for h in renderer.library.handouts
-        if KINDS[h.kind].beside_letters
-    ]
-
-
-def _letters(renderer: Renderer):
+def _letters(renderer: Renderer) -> list[Handout]:
     return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
 
 
-def _wanted(handout, values: Mapping[str, Any]) -> bool:
+def _wanted(handout: Handout, values: Mapping[str, Any]) -> bool:
     section = ON_REQUEST.get(handout.id)
     return section is None or bool(values.get(section))
+
+
+def _no_section(id: str, source: str) -> Problem:
+    return Problem(source, f"has no [{ON_REQUEST[id]}] section to make the {id} from")
+
+
+@dataclass
+class Made:
+    """What `letters` did: the files written, letters left out (and why), and warnings."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
 
 
 def build_letters(
     project: Project,
     details_file: Path,
     out: Path,
-    edition: Edition,
+    *,
+    paper: str | None = None,
+    large_print: bool = False,
+    region: str | None = None,
     only: Sequence[str] | None = None,
     today: dt.date | None = None,
     clinic: Clinic | None = None,
-) -> list[Path]:
-    """Render every requested letter in memory; write them only once all of them fit.
+) -> Made:
+    """Render every letter the details ask for in memory; write them only once all of them fit.
 
-    Beside them goes the how-to sheet. Nothing else is written: no manifest entry, no cache, no
-    temporary file left behind.
+    `paper` and `region` are the command line's choices, which outrank the details file's
+    [settings] and the clinic file (settings.py). A letter whose own section is empty is left
+    out, unless --only asked for it. Letters are written readable by their owner only, with
+    the how-to sheet for them (`using-your-letters`, when the project has it) beside them.
+    Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
-    with Renderer(project, clinic) as renderer:
-        letters = select(_letters(renderer), only, what="letter")
-        shown = _shown(details_file)
-        needs = {h.id for h in letters}
-        values = load_details(details_file, shown, needs, today or dt.date.today())
-        # `only` as given: a plan or a note asked for by name is refused without its section.
-        rendered = render_letters(renderer, values, edition, only, shown)
+    shown = _shown(details_file)
+    data, found = read_details(details_file, shown)
+    letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
+    candidates = [h.id for h in select(letters, only, what="letter")]
+    # The taper plan and the clinician's note are made when a clinician added their section;
+    # asked for by name without it, they are refused.
+    absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
+    wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
+    made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
+    values, problems = validate_details(
+        data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
+    )
+    if (only and (empty or absent)) or not wanted:
+        # Said together with every other mistake in the file, so one edit can fix them all.
+        nothing = [_nothing_to_make(id, shown, found.lines) for id in empty]
+        nothing += [_no_section(id, shown) for id in absent if only]
+        problems = sorted([*problems, *nothing], key=lambda p: (p.line is None, p.line or 0))
+    if problems:
+        raise InputError(problems)
+    made.settings = resolve(region, paper, values, clinic)
+    edition = Edition(made.settings.paper, large_print)
+    with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
+        rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
         # A plan or a clinician's note made on its own is not one of the person's letters: the
         # how-to sheet goes only beside those.
-        if any(name.removesuffix(".pdf") not in ON_REQUEST for name, _ in rendered):
-            rendered += render_beside_letters(renderer, edition)
-    for name, data in rendered:
-        write_atomic(out / name, data)
-    return [out / name for name, _ in rendered]
+        mine = [id for id in wanted if id not in ON_REQUEST]
+        beside = render_beside_letters(renderer, edition) if mine else []
+    try:
+        out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+        for name, pdf in rendered:
+            write_atomic(out / name, pdf, PRIVATE)
+            made.written.append(out / name)
+        for name, pdf in beside:
+            write_atomic(out / name, pdf)
+            made.written.append(out / name)
+    except OSError as exc:
+        raise InputError(_cannot_write(out, exc)) from None
+    made.warnings = rendered.warnings
+    return made
 
 
-def _too_long(letter, values: Mapping[str, Any], exc: PageBudgetError, shown: str) -> Problem:
-    """Name the field to shorten: the longest free text this letter prints.
+def _cannot_write(out: Path, exc: OSError) -> Problem:
+    """An --out folder that is a file, or cannot be made or written (permissions, a full disk)."""
+    if out.exists() and not out.is_dir():
+        reason = "is a file, not a folder"
+    else:
+        reason = f"cannot be written ({exc.strerror or exc})"
+    return Problem(_shown(out), f"{reason}: choose another folder with --out")
+
+
+def render_beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
+    """The sheets printed beside a person's letters (how to use them, where to get urgent help),
+    in the letters' region; none if the project has none.
+
+    They hold no personal details; the web form shows the same sheet on its own page.
+    """
+    lang = renderer.library.language.code
+    sheets = [h for h in renderer.library.handouts if KINDS[h.kind].beside_letters]
+    return [
+        (personal_name(h.id, edition, lang), renderer.pdf(Job("sheet", h.id, edition, lang)).data)
+        for h in sheets
+    ]
+
+
+def _own_sections(letter: str) -> str:
+    return " and ".join(f"[{section}]" for section in LETTER_SECTIONS.get(letter, ()))
+
+
+def _skipped(letter: str, shown: str, lines: Mapping[str, int]) -> Problem:
+    sections = LETTER_SECTIONS.get(letter, ())
+    line = next((lines[s] for s in sections if s in lines), None)
+    verb = "is" if len(sections) == 1 else "are"
+    message = f"{_own_sections(letter)} {verb} empty, so no {letter} was made"
+    return Problem(shown, message, line)
+
+
+def _nothing_to_make(letter: str, shown: str, lines: Mapping[str, int]) -> Problem:
+    skipped = _skipped(letter, shown, lines)
+    message = skipped.message.replace(" was made", " can be made")
+    return Problem(shown, f"{message}: fill in {_own_sections(letter)} for it", skipped.line)
+
+
+def _runs_on(
+    letter: Handout,
+    values: Mapping[str, Any],
+    layout: Layout,
+    pages: int,
+    budget: int,
+    source: str,
+    lines: Mapping[str, int],
+) -> Problem:
+    """A warning naming the answer that made a letter run onto its continuation pages."""
+    key = _cause(letter, layout, values)
+    where = f"page {budget + 1}" if pages == budget + 1 else f"{pages} pages"
+    message = (
+        f"is long, so the {letter.id} runs onto {where} (headed as its continuation); "
+        + _shorten(key, values, layout, budget)
+    )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _too_long(
+    letter: Handout,
+    values: Mapping[str, Any],
+    exc: PageBudgetError,
+    source: str,
+    lines: Mapping[str, int],
+) -> Problem:
+    """More pages than a letter may take at all: name the answer to shorten.
 
     A plan is long because of its steps, not its words: a stop dose plans a first part.
     """
     if KINDS[letter.kind].steps:
-        return Problem(
-            shown,
-            f"the {letter.id} does not fit on {_pages(exc.budget)}; "
-            "set stop_mg to plan a first part",
-            field="plan.stop_mg",
+        message = (
+            f"the {letter.id} does not fit on {_pages(exc.budget)}; set stop_mg to plan a "
+            "first part"
         )
-    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
-    texts = [f for f in used if f.type == "text"]
-    candidates = [f for f in texts if f.multiline] or texts
-    longest = max(candidates, key=lambda f: len(str(lookup(values, f.key) or "")))
-    lines = max(exc.spilled_lines, 1)
-    return Problem(
-        shown,
-        f"too long for the {letter.id} to fit on {_pages(exc.budget)}; "
-        "shorten it by about "
-        f"{lines} line{'s' if lines != 1 else ''} (about {lines * CHARACTERS_PER_LINE} characters)",
-        field=longest.key,
+        return Problem(source, message, lines.get("plan.stop_mg"), "plan.stop_mg")
+    key = _cause(letter, exc.layout, values)
+    message = (
+        f"is too long: the {letter.id} would take {exc.pages} pages, and "
+        f"{_pages(exc.budget)} is the most; " + _shorten(key, values, exc.layout, exc.budget)
     )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _cause(letter: Handout, layout: Layout | None, values: Mapping[str, Any]) -> str | None:
+    """The answer taking the most lines, preferring long answers (multi-line fields)."""
+    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
+    texts = [f for f in used if f.type == TEXT and lookup(values, f.key)]
+    candidates = [f for f in texts if f.multiline] or texts
+    if not candidates:
+        return None
+    totals = layout.totals() if layout else {}
+
+    def size(f) -> tuple[int, int]:
+        answer = totals.get(f.key)
+        return (answer.lines if answer else 0, len(str(lookup(values, f.key))))
+
+    return max(candidates, key=size).key
+
+
+def _shorten(key: str | None, values: Mapping[str, Any], layout: Layout | None, budget: int) -> str:
+    goal = f"to keep it to {_pages(budget)}"
+    if key is None or layout is None:
+        return f"{goal}, shorten your answers"
+    characters = layout.shorten_by(key, budget)
+    if characters is None or characters >= len(str(lookup(values, key) or "")):
+        return f"{goal}, shorten this and your other answers"
+    return f"{goal}, shorten this by about {characters} characters"
 
 
 def _pages(count: int) -> str:

@@ -2,39 +2,75 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
 
-from .fields import HAND_WRITTEN, SIGNED_ON_PAPER, choice_groups, field_for, lookup
+from .fields import DATE, HAND_WRITTEN, SIGNED_ON_PAPER, Field, choice_groups, field_for, lookup
 
 MODES = ("blank", "fillable", "personal")
 PLACEHOLDER = re.compile(r"\[\[([a-z_]+)(?::([a-z-]+))?(?:\|(.*?))?\]\]")
 LIST_ITEM = re.compile(r"<li>(?:(?!</li>).)*?</li>", re.S)
+# A row of blanks holding one long answer: the personal letter sets it as a paragraph.
+STORY_ROW = re.compile(r'<div class="blanks">(\s*\[\[([a-z_]+)(?:\|[^\]]*)?\]\]\s*)</div>')
+# Requests are the letter's own numbered text: on paper they are struck out by hand, in the
+# fillable letter each has a box, ticked, to untick. The others are lists to tick.
+KEPT_UNLESS_UNTICKED = ("request",)
 
 
-def fill(html: str, mode: str, values: dict[str, Any] | None, strings: Mapping[str, Any]) -> str:
-    """Replace every [[placeholder]] in a letter's HTML for the given mode."""
+def fill(
+    html: str,
+    mode: str,
+    values: dict[str, Any] | None,
+    strings: Mapping[str, Any],
+    date: Callable[[dt.date], str] = dt.date.isoformat,
+) -> str:
+    """Replace every [[placeholder]] in a letter's HTML for the given mode.
+
+    `date` writes a date value as the letter's region writes dates.
+    """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
     groups = choice_groups()
     if mode == "personal":
         html = LIST_ITEM.sub(lambda m: _keep_item(m.group(0), values, groups), html)
+    html = STORY_ROW.sub(_story_row, html)
 
     def replace(match: re.Match) -> str:
         name, choice, label = match.group(1), match.group(2), match.group(3)
         if name in groups:
             tooltip = _tooltip_after(html, match.end()) or strings["letters"]["tick"]
-            return _choice(name, choice, mode, tooltip)
+            return _choice(name, choice, mode, tooltip, strings["letters"])
         if name == "condition":
             return _condition(mode, values, strings["letters"])
         if name == "note_condition":
             return _note_condition(mode, values, strings)
-        return _blank(name, label or "", mode, values, strings)
+        return _blank(name, label or "", mode, values, strings, date)
 
     return PLACEHOLDER.sub(replace, html)
+
+
+def _story_row(match: re.Match) -> str:
+    field = field_for(match.group(2))
+    if field is None or not field.multiline:
+        return match.group(0)
+    return f'<div class="blanks story">{match.group(1)}</div>'
+
+
+def choice_sentences(markdown: str) -> dict[str, dict[str, str]]:
+    """What a letter says for each choice: field key -> choice -> the text after its placeholder."""
+    groups = choice_groups()
+    found: dict[str, dict[str, str]] = {}
+    for match in PLACEHOLDER.finditer(markdown):
+        group, choice = match.group(1), match.group(2)
+        if group in groups and choice:
+            line_end = markdown.find("\n", match.end())
+            text = markdown[match.end() : None if line_end < 0 else line_end]
+            found.setdefault(groups[group].key, {})[choice] = " ".join(text.split())
+    return found
 
 
 def _keep_item(item: str, values: dict[str, Any] | None, groups) -> str:
@@ -51,12 +87,17 @@ def _tooltip_after(html: str, position: int) -> str:
     return text.strip().rstrip(".")
 
 
-def _choice(group: str, choice: str, mode: str, tooltip: str) -> str:
-    # Requests are the letter's own text: a person trims them in the details file, not by ticking.
-    if mode == "personal" or group == "request":
+def _choice(group: str, choice: str, mode: str, tooltip: str, words: Mapping[str, Any]) -> str:
+    if mode == "personal" or (mode == "blank" and group in KEPT_UNLESS_UNTICKED):
         return ""
     if mode == "fillable":
         name = f"{group}_{choice.replace('-', '_')}"
+        if group in KEPT_UNLESS_UNTICKED:
+            return str(
+                Markup(
+                    '<input type="checkbox" class="tick keep" name="{}" title="{}: {}" checked>'
+                ).format(name, words["keep_request"], tooltip)
+            )
         return str(
             Markup('<input type="checkbox" class="tick" name="{}" title="{}">').format(
                 name, tooltip
@@ -99,7 +140,12 @@ def _note_condition(mode: str, values: dict[str, Any] | None, strings: Mapping[s
 
 
 def _blank(
-    name: str, label: str, mode: str, values: dict[str, Any] | None, strings: Mapping[str, Any]
+    name: str,
+    label: str,
+    mode: str,
+    values: dict[str, Any] | None,
+    strings: Mapping[str, Any],
+    date: Callable[[dt.date], str],
 ) -> str:
     field = field_for(name)
     if field is None and name not in HAND_WRITTEN:
@@ -113,19 +159,37 @@ def _blank(
     # The label is the sheet's own HTML (already escaped by Markdown), never a typed value.
     label_html = Markup('<span class="label">{}</span>').format(Markup(label)) if label else ""
     if value not in (None, ""):
-        text = escape(str(value))
-        if multiline:
-            text = Markup("<br>").join(escape(line) for line in str(value).splitlines())
-        body = Markup('<span class="value" data-field="{}">{}</span>').format(name, text)
+        body = _value(field, value, date)
+        kind += " filled"
     elif mode == "fillable" and name not in SIGNED_ON_PAPER:
-        tag = (
-            '<textarea name="{}" title="{}"></textarea>'
-            if multiline
-            else '<input type="text" name="{}" title="{}">'
-        )
-        body = Markup(tag).format(name, tooltip)
+        body = _form_field(name, field, tooltip)
     else:
         body = Markup('<span class="write-in" title="{}"></span>').format(tooltip)
-        if multiline:
+        # A paragraph's worth of lines to write on, the first beside the label.
+        for _ in range(field.lines - 1 if multiline and field else 0):
             body += Markup('<span class="write-in"></span>')
-    return str(Markup('<span class="blank {}">{}{}</span>').format(kind, label_html, body))
+    # The space lets a paragraph break between its label and a long first word; flex rows
+    # ignore it.
+    return str(Markup('<span class="blank {}">{} {}</span>').format(kind, label_html, body))
+
+
+def _value(field: Field, value: Any, date: Callable[[dt.date], str]) -> Markup:
+    if field.type == DATE:
+        text = escape(date(dt.date.fromisoformat(value)))
+    elif field.multiline:
+        text = Markup("<br>").join(escape(line) for line in str(value).splitlines())
+    else:
+        text = escape(str(value))
+    return Markup('<span class="value" data-field="{}">{}</span>').format(field.key, text)
+
+
+def _form_field(name: str, field: Field | None, tooltip: str) -> Markup:
+    limit = field.max_length if field else 200
+    if field and field.multiline:
+        # Tall enough to type a paragraph; the form field scrolls beyond it.
+        return Markup(
+            '<textarea name="{}" title="{}" maxlength="{}" class="lines-{}"></textarea>'
+        ).format(name, tooltip, limit, field.lines)
+    return Markup('<input type="text" name="{}" title="{}" maxlength="{}">').format(
+        name, tooltip, limit
+    )

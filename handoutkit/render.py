@@ -12,6 +12,7 @@ from . import placeholders, plan, qr
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
+from .fields import lookup
 from .kinds import KINDS
 from .language import Language
 from .markup import to_html
@@ -30,6 +31,8 @@ class SheetBody:
     body_html: str
     mode: str = "blank"
     sources: tuple[str, ...] = ()
+    # Personal letters: the line at the top of every page after the first, when answers run on.
+    continued: str = ""
 
 
 class Templates:
@@ -71,11 +74,22 @@ class Templates:
         # Region text is Markdown too (the help sheet's cards), so it goes in before conversion.
         html = to_html(self._regional(handout.body), handout.id)
         kind = KINDS[handout.kind]
+        continued = ""
         # The schedule block goes in after the sheet's blanks are filled, so nothing a person
         # typed into the plan (a medicine, a name) can ever be read as a [[placeholder]].
         html = plan.STEPS.sub(STEPS_MARK, html) if kind.steps else html
         if kind.fields:
-            html = placeholders.fill(html, mode, details, self.language.strings)
+            region = self.region["region"]
+            html = placeholders.fill(
+                html,
+                mode,
+                details,
+                self.language.strings,
+                lambda day: self.language.letter_date(day, region),
+            )
+            if mode == "personal" and kind.runs_on:
+                name = lookup(details, "person.name") or ""
+                continued = self.language.text("letters.continued", title=handout.title, name=name)
         if kind.steps:
             html = html.replace(STEPS_MARK, self._steps(mode, details))
         if kind.qr_codes:
@@ -88,7 +102,7 @@ class Templates:
                 sources += self.region[listed.group(1)]
             else:
                 sources.append(self._regional(source))
-        return SheetBody(handout, html, mode, tuple(sources))
+        return SheetBody(handout, html, mode, tuple(sources), continued)
 
     def _regional(self, text: str) -> str:
         return REGION_TEXT.sub(lambda m: region_text(self.region, m.group(1)), text)

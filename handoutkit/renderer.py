@@ -17,6 +17,7 @@ from .errors import BuildError, Problem
 from .expect import Expect, SheetRule
 from .kinds import KINDS
 from .language import DEFAULT_LANG
+from .layout import Layout
 from .library import Library, load_library
 from .project import Project
 from .quality import check_sheet
@@ -62,6 +63,7 @@ class Rendered:
     problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
     grade: float | None = None  # sheets only: the reading grade of its own words
+    layout: Layout | None = None  # personal letters only: where each answer was laid out
 
 
 class Renderer:
@@ -118,8 +120,9 @@ class Renderer:
     def pdf(self, job: Job) -> Rendered:
         """Render a job; raise BuildError (PageBudgetError for a blown budget) on any problem."""
         started = time.perf_counter()
-        data, pages, grade = self._render(job)
-        return Rendered(job, data, pages, seconds=time.perf_counter() - started, grade=grade)
+        data, pages, grade, layout = self._render(job)
+        took = time.perf_counter() - started
+        return Rendered(job, data, pages, seconds=took, grade=grade, layout=layout)
 
     def expect(self, job: Job, handouts) -> Expect:
         """What the job's pages must show, by the kinds registry: crisis box, footer, clinic."""
@@ -148,7 +151,16 @@ class Renderer:
             self._pdf = PdfRenderer(self.library.project, self.library.clinic)
         return self._pdf
 
-    def _render(self, job: Job) -> tuple[bytes, int, float | None]:
+    def budget(self, job: Job) -> int:
+        """The most pages a job may take: a personal letter may run on (kinds.py)."""
+        handout = self.library.by_id(job.id)
+        large = job.edition.large_print
+        runs_on = KINDS[handout.kind].personal_pages(large)
+        if job.document == "personal" and runs_on:
+            return max(runs_on, handout.page_budget(large))
+        return handout.page_budget(large)
+
+    def _render(self, job: Job) -> tuple[bytes, int, float | None, Layout | None]:
         language = self.library.language
         source = self.source(job)
         if job.document == "booklet":
@@ -159,7 +171,7 @@ class Renderer:
             if out.pages % 2:
                 html = self.html(job, notes_page=not job.notes_page)
                 out = self.pdfs.render(html, job.edition, language, source, expect=expect)
-            return out.data, out.pages, None
+            return out.data, out.pages, None, None
         handout = self.library.by_id(job.id)
         body = self._body(job)
         html = self.templates.sheet(body, job.edition)
@@ -170,8 +182,9 @@ class Renderer:
                 job.edition,
                 language,
                 source,
-                budget=handout.page_budget(job.edition.large_print),
+                budget=self.budget(job),
                 forms=job.document == "fillable",
+                measure=job.document == "personal",
                 expect=self.expect(job, [handout]),
             )
         except BuildError as exc:
@@ -181,4 +194,4 @@ class Renderer:
             raise BuildError([*report.problems, *exc.problems]) from None
         if report and report.problems:
             raise BuildError(list(report.problems))
-        return out.data, out.pages, report.grade if report else None
+        return out.data, out.pages, report.grade if report else None, out.layout

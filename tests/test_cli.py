@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
+from handoutkit.cli import self_command
 from make_handouts import main
 
 from .conftest import ROOT, sheet_text
@@ -201,6 +206,49 @@ def test_version(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     assert capsys.readouterr().out.startswith("handouts ")
+
+
+def test_the_next_command_printed_is_one_that_works(tmp_path: Path):
+    """init-details prints the letters command as this person ran the program; it runs."""
+    made = subprocess.run(
+        [sys.executable, str(ROOT / "make_handouts.py"), "init-details", "my details.toml",
+         "--project", str(ROOT)],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    command = made.stdout.splitlines()[1].strip()
+    assert command == (
+        f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'make_handouts.py'))} "
+        "letters --details 'my details.toml'"
+    )
+    details = tmp_path / "my details.toml"
+    text = details.read_text(encoding="utf-8")
+    assert f"#     {command}\n" in text, "the starter file says the same command"
+    mine = text.replace("Jordan Lee", "Ana Pérez").replace("1980-04-02", "")
+    mine = mine.replace('name = ""  ', 'name = "diazepam"', 1)
+    mine = mine.replace("limitations = []", "limitations = [1]")
+    details.write_text(mine.replace("accommodations = []", "accommodations = [3]"))
+    argv = [*shlex.split(command), "--project", str(ROOT), "--out", "mine"]
+    ran = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True)
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [
+        "employer-accommodation.pdf",
+        "physician-letter.pdf",
+        "using-your-letters.pdf",
+    ]
+
+
+def test_self_command_names_how_the_program_was_run(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    executable = Path(os.path.abspath(sys.executable))  # the venv's link, not what it points to
+    inside = executable.is_relative_to(ROOT)
+    python = shlex.quote(str(executable.relative_to(ROOT) if inside else executable))
+    for argv0, expected in (
+        ("/usr/local/bin/handouts", "handouts"),
+        ("make_handouts.py", f"{python} make_handouts.py"),
+        (str(ROOT / "handoutkit" / "__main__.py"), f"{python} -m handoutkit"),
+    ):
+        monkeypatch.setattr(sys, "argv", [argv0])
+        assert self_command() == expected
 
 
 def test_tests_run_away_from_the_users_files():

@@ -66,12 +66,13 @@ def test_any_details_file_gives_letters_or_clean_errors(tmp_path_factory, capsys
     code = main(["letters", "--details", str(details), "--out", str(out)])
     err = capsys.readouterr().err
     if code == 0:
-        assert err == ""
-        assert sorted(p.name for p in out.iterdir()) == [
-            "employer-accommodation.pdf",
-            "physician-letter.pdf",
-            "using-your-letters.pdf",
-        ]
+        # A letter whose own section is empty is skipped; long answers only warn. The how-to
+        # sheet for the letters is printed beside whichever are made.
+        assert all(line.startswith("warning: ") for line in err.splitlines())
+        written = set(p.name for p in out.iterdir())
+        letters = written - {"using-your-letters.pdf"}
+        assert letters and letters <= {"employer-accommodation.pdf", "physician-letter.pdf"}
+        assert "using-your-letters.pdf" in written
     else:
         assert_clean_failure(code, err)
         assert not out.exists()

@@ -92,11 +92,9 @@ def test_a_footer_without_its_review_date_or_clinic(mini_project: Path, tmp_path
 
 def test_a_letter_footer_never_names_the_clinic(tmp_path: Path):
     project = copy_project(tmp_path / "p")
-    add_css(
-        project,
-        "@page pages-only { @bottom-left { content: string(clinic) !important; } }",
-        "print.css",
-    )
+    # A letter printed on its own has its own page (letter.css), with narrower margins.
+    footer = "{ @bottom-left { content: string(clinic) !important; } }"
+    add_css(project, f"@page pages-only {footer} @page letter-alone {footer}", "print.css")
     clinic = load_clinic(CLINIC, "clinic.toml")
     lines = failures(project, tmp_path / "out", only=["physician-letter"], clinic=clinic)
     assert lines[0] == (

@@ -48,14 +48,15 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def make_plan(capsys, tmp_path: Path, details: Path, *more: str) -> Path:
-    out = tmp_path / "out"
+    out = tmp_path / ("out-large" if "--large-print" in more else "out")
     code, _, err = run(
         capsys, "letters", "--details", details, "--only", "taper-plan", "--out", out, *more
     )
     assert (code, err) == (0, "")
     # Made on its own, a plan is not one of the person's letters: no how-to sheet beside it.
-    assert [p.name for p in out.iterdir()] == ["taper-plan.pdf"]
-    return out / "taper-plan.pdf"
+    name = "taper-plan-large.pdf" if "--large-print" in more else "taper-plan.pdf"
+    assert [p.name for p in out.iterdir()] == [name]
+    return out / name
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +110,7 @@ def test_diazepam_plan_of_19_steps_fits_one_page(plans):
 def test_every_filled_plan_carries_the_patient_s_words_and_the_safety_furniture(plans, name):
     text = text_of(plans[name])
     for words in (
-        "Name Jordan Lee",
+        "Name Jordan Reyes",
         "Prescriber Dr Ana Ruiz",
         "Follow this plan with your prescriber.",
         "You can ask to pause or slow down",
@@ -154,7 +155,10 @@ def test_the_longest_plan_that_prints_fits_two_pages_and_large_print_its_budget(
         capsys, "letters", "--details", details, "--only", "taper-plan", "--out", tmp_path
     )
     assert code == 2
-    assert err.startswith(f"error: {details.as_posix()}: plan.stop_mg: the plan takes 46 steps")
+    line = text.splitlines().index("stop_mg = 0") + 1
+    assert err.startswith(
+        f"error: {details.as_posix()}:{line}: plan.stop_mg: the plan takes 46 steps"
+    )
     stop = re.search(r"for example ([\d.]+) \(step 40\)", err).group(1)
     details.write_text(text.replace("stop_mg = 0", f"stop_mg = {stop}"), encoding="utf-8")
     assert len(PdfReader(make_plan(capsys, tmp_path, details)).pages) == 2
@@ -217,12 +221,16 @@ def test_refusals_are_one_line_naming_the_field_and_write_nothing(
     capsys, tmp_path: Path, change, expected
 ):
     details = tmp_path / "plan.toml"
-    details.write_text(PLANS["diazepam"].read_text(encoding="utf-8").replace(*change))
+    text = PLANS["diazepam"].read_text(encoding="utf-8").replace(*change)
+    details.write_text(text)
     out = tmp_path / "out"
     code, _, err = run(
         capsys, "letters", "--details", details, "--only", "taper-plan", "--out", out
     )
-    assert (code, err) == (2, f"error: {details.as_posix()}: {expected}\n")
+    # The line of the field the refusal names, as every details-file problem has.
+    name = expected.split(":")[0].removeprefix("plan.")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith(f"{name} ="))
+    assert (code, err) == (2, f"error: {details.as_posix()}:{line}: {expected}\n")
     assert not out.exists()
 
 

@@ -43,8 +43,8 @@ def test_a_build_leaves_no_folder_in_the_temporary_directory(
 def test_personal_letters_leave_nothing_in_the_temporary_directory(
     tmp_path: Path, private_tmp: Path
 ):
-    written = build_letters(Project(ROOT), DETAILS, tmp_path / "personal", Edition("letter"))
-    assert len(written) == 3
+    made = build_letters(Project(ROOT), DETAILS, tmp_path / "personal", paper="letter")
+    assert len(made.written) == 3
     assert sorted(p.name for p in private_tmp.iterdir()) == []
 
 

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 from handoutkit import Edition, Project, build
-from handoutkit.fields import CHOICES, FIELDS, TEXT
+from handoutkit.fields import BY_KEY, CHOICES, FIELDS, TEXT
 from handoutkit.language import load_language
 from handoutkit.web import Settings, create_app
 from handoutkit.web.forms import answers_from_details, letter_fields
@@ -334,7 +334,7 @@ def test_the_plan_and_note_from_the_web_are_byte_identical_to_the_command_line(
     response = client.post(f"/letters/{letter}.pdf", data=data, headers=SAME_SITE)
     assert response.status_code == 200, response.text[:3000]
     text = " ".join(pdf_text(response.content).split())
-    assert "Jordan Lee" in text
+    assert "Jordan Reyes" in text
     if letter == "taper-plan":
         assert "Prepared for Dr Ana Ruiz to review and sign." in text
         assert "16.5 mg" in text and "Hold" in text
@@ -355,9 +355,10 @@ def test_the_plan_and_note_from_the_web_are_byte_identical_to_the_command_line(
     argv += ["--out", str(tmp_path / "out"), "--paper", paper]
     argv += ["--large-print"] if large else []
     assert main(argv) == 0
-    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"{letter}.pdf"]
-    assert (tmp_path / "out" / f"{letter}.pdf").read_bytes() == response.content
-    assert response.headers["content-disposition"] == f'attachment; filename="{letter}.pdf"'
+    name = f"{letter}-large.pdf" if large else f"{letter}.pdf"  # <id>[-large].pdf
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [name]
+    assert (tmp_path / "out" / name).read_bytes() == response.content
+    assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
 
 
 def test_a_refused_plan_says_which_number_and_why_beside_its_box(client):
@@ -407,9 +408,15 @@ def test_missing_answers_give_422_naming_each_field_and_nothing_typed_is_cleared
     assert response.status_code == 422
     assert_headers(response)
     page = Page(response.text)
-    assert [href for href, _ in page.summary] == ["#f-person-name", "#f-medication-name"]
-    assert page.summary[0][1] == "Your full name is required"
+    assert [href for href, _ in page.summary] == [
+        "#f-person-name",
+        "#f-medication-name",
+        "#f-letter-requests",
+    ]
+    assert page.summary[0][1].startswith("Your full name is required")
     assert "Your medicine is required for this letter" in page.summary[1][1]
+    # An empty list of requests is refused (issue 11): nothing to ask is no letter.
+    assert 'nothing is chosen: choose "all", or at least one' in page.summary[2][1]
     # Each message beside its box, the box marked invalid and described by it.
     name = page.controls["person.name"][0]
     assert name["aria-invalid"] == "true"
@@ -430,8 +437,9 @@ def test_bad_values_are_shown_beside_their_boxes(client):
     assert response.status_code == 422
     page = Page(response.text)
     targets = dict(page.summary)
-    assert "must be a real date" in targets["#f-person-date-of-birth"]
-    assert "at most 1200 fit" in targets["#f-medication-symptoms"]
+    assert "is not a real date" in targets["#f-person-date-of-birth"]
+    limit = BY_KEY["medication.symptoms"].max_length
+    assert f"at most {limit} fit" in targets["#f-medication-symptoms"]
     assert page.controls["medication.symptoms"][0]["aria-invalid"] == "true"
     assert "x" * 1300 in response.text  # kept, to be shortened, not retyped
 
@@ -743,7 +751,8 @@ def test_every_text_field_fits_the_body_limit_in_any_script(client):
     # Accepted whole (saving answers renders nothing, so this stays quick).
     response = client.post("/letters/physician-letter/details.toml", data=data, headers=SAME_SITE)
     assert response.status_code == 200
-    assert tomllib.loads(response.text)["medication"]["symptoms"] == "李" * 1200
+    symptoms = "李" * BY_KEY["medication.symptoms"].max_length
+    assert tomllib.loads(response.text)["medication"]["symptoms"] == symptoms
 
 
 def test_the_error_summary_links_match_real_ids(client):

@@ -16,6 +16,8 @@ import page as page_validation
 import pytest
 from pypdf import PdfReader
 
+from handoutkit.fields import BY_KEY
+
 from .web_helpers import CHROMIUM, CHROMIUM_ARGS, Served
 
 DOWNLOAD = "#letter-form .actions button"
@@ -246,8 +248,12 @@ def test_saved_answers_open_again_and_make_the_other_letter(app, page, tmp_path)
     page.wait_for_load_state()
     assert page.locator('[name="person.name"]').input_value() == "Ana Pérez"
     assert page.locator('[name="medication.name"]').input_value() == "clonazepam"
+    # The employer letter asks for at least one limit and one change: nothing is chosen for them.
+    for key, value in (("limitations", "fatigue"), ("accommodations", "breaks")):
+        tab_to(page, f'[name="employer.{key}"][value="{value}"]')
+        page.keyboard.press("Space")
     tab_to(page, DOWNLOAD)
-    check_letter(download_with_enter(page, tmp_path), "Ana Pérez")
+    check_letter(download_with_enter(page, tmp_path), "Ana Pérez", "Short rest breaks.")
 
 
 def test_a_draft_is_kept_only_when_asked_and_clear_everything_wipes_it(app, page):
@@ -284,8 +290,9 @@ def test_the_preview_says_which_answer_makes_the_letter_too_long(app, page):
 def test_character_count_shows_the_registry_limit(app, page):
     page.goto(f"{app.url}letters/physician-letter")
     count = page.locator("#f-medication-symptoms-count")
-    assert count.inner_text() == "You have 1200 characters remaining."
-    page.locator('[name="medication.symptoms"]').fill("x" * 1205)
+    limit = BY_KEY["medication.symptoms"].max_length
+    assert count.inner_text() == f"You have {limit} characters remaining."
+    page.locator('[name="medication.symptoms"]').fill("x" * (limit + 5))
     assert count.inner_text() == "You have 5 characters too many."
 
 
