@@ -13,12 +13,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .build import Built, build
-from .config import REGIONS, Clinic, find_clinic, load_clinic
+from .config import Clinic, find_clinic, load_clinic
 from .editions import ALL_EDITIONS, PAPERS, Edition
 from .errors import HandoutError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, LANGS
 from .library import load_library
 from .project import CONTENT_FOLDERS, Project, find_project
+from .regions import REGIONS
 
 PROG = "handouts"
 EXAMPLE_CLINIC = "clinic.example.toml"
