@@ -17,11 +17,11 @@ from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
 from .language import DEFAULT_LANG
 from .layout import Layout
-from .library import load_library, select
+from .library import Library, load_library, select
 from .output import write_atomic
 from .placeholders import PLACEHOLDER
 from .project import Project
-from .renderer import Job, Renderer
+from .renderer import Job, Rendered, Renderer
 from .settings import Settings, resolve
 
 PRIVATE = 0o600  # a personal letter is readable by its owner only
@@ -39,6 +39,26 @@ class RenderedLetters(list):
         super().__init__()
         self.warnings: list[Problem] = []
         self.pages: dict[str, int] = {}
+
+    def add(
+        self,
+        letter: Handout,
+        result: Rendered,
+        values: Mapping[str, Any],
+        source: str = "details",
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
+        """A rendered letter, with a warning when it ran past its own page budget."""
+        edition = result.job.edition
+        name = personal_name(letter.id, edition, result.job.lang)
+        self.append((name, result.data))
+        self.pages[name] = result.pages
+        budget = letter.page_budget(edition.large_print)
+        if result.pages > budget and result.layout is not None:
+            warning = _runs_on(
+                letter, values, result.layout, result.pages, budget, source, lines or {}
+            )
+            self.warnings.append(warning)
 
 
 def personal_name(id: str, edition: Edition, lang: str = DEFAULT_LANG) -> str:
@@ -64,34 +84,46 @@ def render_letters(
     [clinician_note]): without it they are left out, or refused when `only` names them.
     """
     lang = renderer.library.language.code
-    letters = select(_letters(renderer), only, what="letter")
-    missing = [h for h in letters if not _wanted(h, values)]
-    if only and missing:
-        raise InputError([_no_section(h.id, source) for h in missing])
     rendered = RenderedLetters()
     problems: list[Problem] = []
-    for letter in (h for h in letters if h not in missing):
+    for letter in letters_to_make(renderer.library, values, only, source):
         job = Job("personal", letter.id, edition, lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
             problems.append(_too_long(letter, values, exc, source, lines or {}))
             continue
-        name = personal_name(letter.id, edition, lang)
-        rendered.append((name, result.data))
-        rendered.pages[name] = result.pages
-        budget = letter.page_budget(edition.large_print)
-        if result.pages > budget and result.layout is not None:
-            rendered.warnings.append(
-                _runs_on(letter, values, result.layout, result.pages, budget, source, lines or {})
-            )
+        rendered.add(letter, result, values, source, lines)
     if problems:
         raise InputError(problems)
     return rendered
 
 
-def _letters(renderer: Renderer) -> list[Handout]:
-    return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
+def letters_to_make(
+    library: Library, values: Mapping[str, Any], only: Sequence[str] | None, source: str
+) -> list[Handout]:
+    """The letters `only` names (default: all), less those on request whose section is empty;
+    InputError when `only` names one of those."""
+    letters = select(letters_of(library), only, what="letter")
+    missing = [h for h in letters if not _wanted(h, values)]
+    if only and missing:
+        raise InputError([_no_section(h.id, source) for h in missing])
+    return [h for h in letters if h not in missing]
+
+
+def letters_of(library: Library) -> list[Handout]:
+    """The project's letters: every sheet filled from a person's details."""
+    return [h for h in library.handouts if KINDS[h.kind].fields]
+
+
+def letters_for(
+    data: Mapping[str, Any], candidates: Sequence[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """Of the letters asked for, those to make from `data`, those whose own sections are empty,
+    and those on request (the taper plan, the clinician's note) whose section `data` lacks."""
+    absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
+    wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
+    return wanted, empty, absent
 
 
 def _wanted(handout: Handout, values: Mapping[str, Any]) -> bool:
@@ -135,12 +167,11 @@ def build_letters(
     """
     shown = _shown(details_file)
     data, found = read_details(details_file, shown)
-    letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
+    letters = letters_of(load_library(project, clinic))
     candidates = [h.id for h in select(letters, only, what="letter")]
     # The taper plan and the clinician's note are made when a clinician added their section;
     # asked for by name without it, they are refused.
-    absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
-    wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
+    wanted, empty, absent = letters_for(data, candidates)
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
     values, problems = validate_details(
         data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"

@@ -23,8 +23,8 @@ from .renderer import Job, Rendered, Renderer
 MIN_JOBS_FOR_POOL = 2
 PARENT_CHECK_SECONDS = 0.5
 
-# A worker's renderers, one per language, made when its first job in that language arrives.
-_renderers: dict[str, Renderer] = {}
+# A worker's renderers, one per language and region, made when its first job in them arrives.
+_renderers: dict[tuple[str, str | None], Renderer] = {}
 _setup: tuple[Project, Clinic | None] | None = None
 
 
@@ -60,9 +60,10 @@ def _watch_parent(parent: int) -> None:
 
 def _run(job: Job) -> Rendered:
     assert _setup is not None
-    if job.lang not in _renderers:
-        _renderers[job.lang] = Renderer(*_setup, job.lang)
-    return _renderers[job.lang].run(job)
+    made_in = (job.lang, job.region)
+    if made_in not in _renderers:
+        _renderers[made_in] = Renderer(*_setup, job.lang, job.region)
+    return _renderers[made_in].run(job)
 
 
 def default_jobs() -> int:
@@ -78,7 +79,8 @@ def run_jobs(
     follow_up: Callable[[], Sequence[Job]] | None = None,
 ) -> Iterator[Rendered]:
     """Render every job, in any mix of editions and languages; results come in completion
-    order. The bytes never depend on order. A given renderer serves jobs in its language.
+    order. The bytes never depend on order. A given renderer serves jobs in its language that
+    name no region of their own.
 
     After each result is consumed, follow_up (if given) may return more jobs; they go ahead of
     those still waiting (they are booklets, held back until their sheets' pages were known).
@@ -90,15 +92,16 @@ def run_jobs(
             waiting.appendleft(job)
 
     if processes <= 1 or len(jobs) < MIN_JOBS_FOR_POOL:
-        renderers = {renderer.library.language.code: renderer} if renderer else {}
+        renderers = {(renderer.library.language.code, None): renderer} if renderer else {}
         own = []
         try:
             while waiting:
                 job = waiting.popleft()
-                if job.lang not in renderers:
-                    renderers[job.lang] = Renderer(project, clinic, job.lang)
-                    own.append(renderers[job.lang])
-                yield renderers[job.lang].run(job)
+                made_in = (job.lang, job.region)
+                if made_in not in renderers:
+                    renderers[made_in] = Renderer(project, clinic, job.lang, job.region)
+                    own.append(renderers[made_in])
+                yield renderers[made_in].run(job)
                 more()
         finally:
             for made in own:

@@ -39,6 +39,10 @@ class Job:
     key: str = ""  # fingerprint of everything it is made from (incremental builds)
     # Booklets only: whether a notes page will be needed, guessed from the sheets' budgets.
     notes_page: bool = False
+    # The region whose crisis lines, law and date style it is made in; None: the clinic's.
+    region: str | None = None
+    # Letters for many patients: the CSV's data row it is for, so a result finds its patient.
+    row: int = 0
     # Personal letters only: the person's validated details. Never part of a key or a path.
     values: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
