@@ -273,7 +273,7 @@ def check_rows(
         lang = cells.get(LANG, "").strip().lower() or DEFAULT_LANG
         if lang not in letters:
             hint = did_you_mean(lang, letters, "write one of")
-            found.append(Problem(source, f"unknown language{hint}", field=LANG))
+            found.append(Problem(source, f"unknown language '{lang}'{hint}", field=LANG))
             lang = DEFAULT_LANG
         folder, refused = _folder(cells.get(ID, ""), number, source)
         found += refused

@@ -138,6 +138,8 @@ class _Checker:
         if field.type == BOOL:
             if isinstance(value, bool):
                 return value
+            if not self.from_file:  # a form's box or a table's cell: no file syntax
+                return self.problem(field.key, "write true or false")
             fix = detailsfile.value_fix(field, value)
             return self.problem(field.key, fix or f"write true or false: {field.name} = false")
         if field.type == DATE:
@@ -197,6 +199,8 @@ class _Checker:
                     field.key, f"{iso} is the example from the starter file: write your own here"
                 )
             return iso
+        if not self.from_file:
+            return self.problem(field.key, detailsfile.date_fix(value))
         example = f'{field.name} = "2026-12-01"'
         fix = detailsfile.value_fix(field, value)
         return self.problem(
