@@ -122,7 +122,7 @@ def test_the_csv_values_stay_out_of_every_message(capsys):
     assert stderr.splitlines() == [
         "error: patients.csv: row 1: person.date_of_birth: dates are written year-month-day, "
         "not 02/01/1980: 1980-02-01 or 1980-01-02",
-        "error: patients.csv: row 1: letter.requests: there is no number 12: choose \"all\", or "
+        'error: patients.csv: row 1: letter.requests: there is no number 12: choose "all", or '
         "some by number (1 to 10) or by name",
         "error: patients.csv: row 2: employer.start: write the date year-month-day, like "
         "2026-12-01",
