@@ -136,11 +136,12 @@ def make_batch(
         candidates if only else None,
         project.styles / "print.css",
         today or today_is(),
+        lang,
         missing=() if "person.name" in columns else ("person.name",),
     )
     if problems or (bad and not skip_bad) or not patients:
         raise InputError([*problems, *bad] or Problem(shown, "has no patients: add a row"))
-    patients = [_settled(p, paper, region, lang, clinic) for p in patients]
+    patients = [_settled(p, paper, region, clinic) for p in patients]
     made = render_batch(project, clinic, libraries, patients, large_print, shown, jobs, progress)
     if made.problems and not skip_bad:
         raise InputError(made.problems)
@@ -257,12 +258,14 @@ def check_rows(
     only: Sequence[str] | None,
     stylesheet: Path,
     today: dt.date,
+    lang: str | None = None,
     missing: Sequence[str] = (),
 ) -> tuple[list[Patient], list[Problem]]:
     """Every row checked: the good ones as Patients, and every problem of the bad ones.
 
-    `letters` are each language's letter ids; `only` those asked for by name. `missing` are
-    columns the header lacks, said once there rather than on every row.
+    `letters` are each language's letter ids; `only` those asked for by name; `lang` the
+    command line's language, which outranks the lang column. `missing` are columns the header
+    lacks, said once there rather than on every row.
     """
     patients: list[Patient] = []
     problems: list[Problem] = []
@@ -270,11 +273,11 @@ def check_rows(
     for number, cells in rows:
         source = _row(shown, number)
         found: list[Problem] = []
-        lang = cells.get(LANG, "").strip().lower() or DEFAULT_LANG
-        if lang not in letters:
-            hint = did_you_mean(lang, letters, "write one of")
-            found.append(Problem(source, f"unknown language '{lang}'{hint}", field=LANG))
-            lang = DEFAULT_LANG
+        written = cells.get(LANG, "").strip().lower() or DEFAULT_LANG
+        if written not in letters:
+            hint = did_you_mean(written, letters, "write one of")
+            found.append(Problem(source, f"unknown language '{written}'{hint}", field=LANG))
+        language = lang or (written if written in letters else DEFAULT_LANG)
         folder, refused = _folder(cells.get(ID, ""), number, source)
         found += refused
         taken = folders.get(folder.casefold())
@@ -283,7 +286,7 @@ def check_rows(
             found.append(Problem(source, message, field=ID))
         folders.setdefault(folder.casefold(), number)
         data = details(cells)
-        candidates = [id for id in letters[lang] if not only or id in only]
+        candidates = [id for id in letters[language] if not only or id in only]
         wanted, empty, absent = letters_for(data, candidates)
         values, invalid = validate_details(data, wanted, today, source, None, stylesheet)
         found += [p for p in invalid if p.field not in missing]
@@ -295,7 +298,8 @@ def check_rows(
         if found:
             problems += found
         else:
-            patients.append(Patient(number, folder, Settings(lang=lang), tuple(wanted), values))
+            settings = Settings(lang=language)
+            patients.append(Patient(number, folder, settings, tuple(wanted), values))
     return patients, problems
 
 
@@ -359,11 +363,10 @@ def _columns(letter: str) -> str:
     return " or ".join(f"the {section}.* columns" for section in LETTER_SECTIONS[letter])
 
 
-def _settled(
-    patient: Patient, paper: str | None, region: str | None, lang: str | None, clinic
-) -> Patient:
+def _settled(patient: Patient, paper: str | None, region: str | None, clinic) -> Patient:
+    """Region and paper: the command line's, else the row's, else the clinic's (settings.py)."""
     settings = resolve(region, paper, patient.values, clinic)
-    return replace(patient, settings=replace(settings, lang=lang or patient.settings.lang))
+    return replace(patient, settings=replace(settings, lang=patient.settings.lang))
 
 
 class Document(NamedTuple):
@@ -492,6 +495,9 @@ def write_batch(out: Path, patients: Sequence[Patient], documents: Mapping[int, 
 
     writer = PdfWriter()
     writer.add_metadata({"/Creator": "handoutkit"})
+    # The same how-to sheet is beside every letter of one paper and region: read once, its
+    # pages are added again and again, sharing their fonts (a smaller file, made sooner).
+    read: dict[bytes, PdfReader] = {}
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         for patient in patients:
@@ -501,7 +507,9 @@ def write_batch(out: Path, patients: Sequence[Patient], documents: Mapping[int, 
             for document in documents[patient.row]:
                 write_atomic(folder / document.name, document.data, PRIVATE)
                 starts.append(len(writer.pages))
-                for page in PdfReader(io.BytesIO(document.data)).pages:
+                if document.data not in read:
+                    read[document.data] = PdfReader(io.BytesIO(document.data))
+                for page in read[document.data].pages:
                     writer.add_page(page)
             # By folder, not by name: the bookmarks list every patient at a glance on screen.
             mark = writer.add_outline_item(title=patient.folder, page_number=starts[0])

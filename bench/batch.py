@@ -1,0 +1,119 @@
+"""Benchmark: letters for 200 patients (400 letters) from a CSV, from a cold start.
+
+Run with `make bench-batch`. Each run is the whole command, `letters --batch` (interpreter
+start, validation of every row, the pool's workers starting cold, every letter and how-to sheet
+rendered, the folders and the combined print file written), timed as wall time divided by the
+letters made, beside the CPU time of every process it ran. The target on a 2-core machine is
+at most 100 ms per letter; it is reported, not asserted (a busy machine would fail it falsely).
+The patients are made up: each has a physician letter and an employer request, with answers of
+ordinary length that differ from row to row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.run import CLI, Took, machine, timed  # noqa: E402
+
+PATIENTS = 200
+TARGET_MS = 100
+FIRST = ("Ana", "Sam", "Li", "Noor", "Tomás", "Jo", "Priya", "Kofi", "Mia", "Aleksander")
+LAST = ("Pérez", "Rivera", "Wei", "Haddad", "O'Brien", "Nguyen", "Okafor", "Kowalski")
+MEDICINES = ("clonazepam", "diazepam", "lorazepam", "alprazolam")
+DOSES = ("0.5 mg twice a day", "10 mg at night", "1 mg three times a day", "2 mg at bedtime")
+LIMITS = ("fatigue;sleep", "concentration-memory", "light-sound-sensitivity;anxiety-panic")
+HELPS = ("flexible-hours;breaks", "remote-work;quiet-space", "written-instructions;check-ins")
+SYMPTOMS = (
+    "Poor sleep and a racing heart for a week after each cut.",
+    "Ringing ears, and aching muscles in the evening.",
+    "I feel on edge in shops, and I forget words at work.",
+)
+
+
+def patients_csv(path: Path, count: int) -> int:
+    """Write `count` made-up patients, each with both letters; return the letters to make."""
+    columns = [
+        "person.name",
+        "person.date_of_birth",
+        "medication.name",
+        "medication.dose",
+        "medication.symptoms",
+        "physician.name",
+        "employer.organisation",
+        "employer.limitations",
+        "employer.accommodations",
+        "settings.paper",
+    ]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for n in range(count):
+            writer.writerow(
+                [
+                    f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]} {n}",
+                    f"19{50 + n % 50}-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                    MEDICINES[n % len(MEDICINES)],
+                    DOSES[n % len(DOSES)],
+                    SYMPTOMS[n % len(SYMPTOMS)],
+                    f"Dr {LAST[(n + 3) % len(LAST)]}",
+                    f"Employer {n % 17}",
+                    LIMITS[n % len(LIMITS)],
+                    HELPS[n % len(HELPS)],
+                    "a4" if n % 5 == 0 else "",
+                ]
+            )
+    return 2 * count
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--patients", type=int, default=PATIENTS)
+    options.add_argument("--repeat", type=int, default=1, help="runs; the median is reported")
+    args = options.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="handout-bench-batch-"))
+    try:
+        table = work / "patients.csv"
+        letters = patients_csv(table, args.patients)
+        runs: list[Took] = []
+        for i in range(args.repeat):
+            out = work / f"out-{i}"
+            runs.append(timed([*CLI, "letters", "--batch", str(table), "--out", str(out)],
+                              stderr=subprocess.DEVNULL))  # fmt: skip
+            pages = _pages(out / "letters.pdf")
+            size = (out / "letters.pdf").stat().st_size
+        took = Took(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    per_letter = 1000 * took.wall / letters
+    verdict = "met" if per_letter <= TARGET_MS else "NOT met"
+    print(f"machine: {machine()}")
+    print(
+        f"batch: {args.patients} patients, {letters} letters (+ {args.patients} how-to sheets), "
+        f"letters.pdf {pages} pages, {size / 1e6:.1f} MB; median of {args.repeat}"
+    )
+    print(f"  wall {took.wall:7.2f} s   CPU {took.cpu:7.2f} s (every process)")
+    print(
+        f"  per letter: {per_letter:.0f} ms wall, {1000 * took.cpu / letters:.0f} ms CPU "
+        f"(target: at most {TARGET_MS} ms wall): {verdict}"
+    )
+    return 0
+
+
+def _pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
