@@ -80,11 +80,13 @@ class Patient:
 
 @dataclass(frozen=True)
 class Progress:
-    """One patient's letters rendered: `done` of `total` patients so far."""
+    """Where a batch is: `done` of `total` patients rendered (`folder` the last one), then
+    `writing` their folders and the print file."""
 
     done: int
     total: int
-    folder: str
+    folder: str = ""
+    writing: bool = False
 
 
 @dataclass
@@ -148,6 +150,8 @@ def make_batch(
     good = [p for p in patients if p.row in made.documents]
     if not good:
         raise InputError([*bad, *made.problems])
+    if progress:
+        progress(Progress(len(patients), len(patients), writing=True))
     pages = write_batch(out, good, made.documents)
     return Batch(
         out,
@@ -414,6 +418,8 @@ def render_batch(
         for sheet in libraries[lang].handouts:
             if KINDS[sheet.kind].beside_letters:
                 work.append(Job("sheet", sheet.id, edition, lang, region=region))
+    if progress:
+        progress(Progress(0, len(patients)))
     results: dict[Job, Rendered] = {}
     remaining = {p.row: len(letters[p.row]) for p in patients}
     folders = {p.row: p.folder for p in patients}

@@ -475,12 +475,14 @@ def _letters_batch(args: argparse.Namespace) -> int:
     drawing = sys.stderr.isatty()
 
     def progress(step: Progress) -> None:
-        if drawing:
+        if step.writing:
+            print("  writing a folder for each patient, and the print file", file=sys.stderr)
+        elif drawing:
             filled = BAR_WIDTH * step.done // step.total
             bar = "#" * filled + "-" * (BAR_WIDTH - filled)
             end = "\n" if step.done == step.total else ""
             print(f"\r  [{bar}] {step.done}/{step.total} patients", end=end, file=sys.stderr)
-        else:
+        elif step.done:
             print(f"  {step.folder}/ rendered ({step.done} of {step.total})", file=sys.stderr)
         sys.stderr.flush()
 

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import stat
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -254,11 +255,26 @@ def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
 def test_progress_is_plain_lines_off_a_terminal(capsys):
     code, stdout, stderr = batch(capsys, table(ANA, {**LI, "id": "li"}), Path("o"))
     assert code == 0
-    assert stderr.splitlines() == ["  0001/ rendered (1 of 2)", "  li/ rendered (2 of 2)"]
+    assert stderr.splitlines() == [
+        "  0001/ rendered (1 of 2)",
+        "  li/ rendered (2 of 2)",
+        "  writing a folder for each patient, and the print file",
+    ]
     assert "\r" not in stderr
     assert stdout.splitlines()[1] == (
         "These letters hold health information: print them, then keep them private."
     )
+
+
+def test_progress_is_a_bar_on_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, stderr = batch(capsys, table(ANA, LI), Path("o"))
+    assert code == 0
+    assert stderr.split("\r")[1:] == [
+        f"  [{'-' * 30}] 0/2 patients",
+        f"  [{'#' * 15}{'-' * 15}] 1/2 patients",
+        f"  [{'#' * 30}] 2/2 patients\n  writing a folder for each patient, and the print file\n",
+    ]
 
 
 def test_files_are_private(capsys):
