@@ -239,6 +239,16 @@ def test_the_print_file_has_every_patient_with_a_bookmark_each(capsys):
     assert "Working from home" not in work_text and "Tiredness" in work_text
 
 
+def test_a_rows_settings_and_the_command_lines(capsys):
+    """A row's settings.region sets its date style and crisis lines; --region outranks it."""
+    rows = [{**ANA, "settings.region": "uk", "letter.date": "2026-12-06"}]
+    assert batch(capsys, table(*rows), Path("uk"))[0] == 0
+    assert batch(capsys, table(*rows), Path("us"), "--region", "us")[0] == 0
+    uk, us = (text_of(PdfReader(Path(name, "letters.pdf"))) for name in ("uk", "us"))
+    assert "6 December 2026" in uk and "December 6, 2026" in us
+    assert "Samaritans" in uk and "Samaritans" not in us
+
+
 def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
     rows = [ANA, SAM, LI]
     csv_file = table(*rows)
