@@ -63,7 +63,8 @@ COMBINED = "letters.pdf"
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 DEVICES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 YES_NO = {"true": True, "yes": True, "y": True, "false": False, "no": False, "n": False}
-DELIMITERS = (",", ";", "\t")  # a spreadsheet saves with ; where the decimal mark is a comma
+# A spreadsheet saves with ; between columns where the decimal mark is a comma.
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 TEMPLATE_NOTE = "init-batch writes a template with every column"
 
 
@@ -186,7 +187,8 @@ def read_table(path: Path, shown: str) -> tuple[list[str], list[tuple[int, dict[
                 Problem(
                     _row(shown, number),
                     f"has {len(record)} cells, more than the header's {len(header)} columns; "
-                    f'a value with a "{delimiter}" in it goes between double quote marks',
+                    f"a value with a {DELIMITERS[delimiter]} in it goes between double quote "
+                    "marks",
                 )
             )
             continue
