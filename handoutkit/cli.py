@@ -179,7 +179,8 @@ def _letter_commands(command) -> None:
         "Fill the physician letter and the employer request with your details; a [plan] "
         "section adds the taper plan, a [clinician_note] section the note of work limits. The "
         "PDFs hold health information: they are written only to --out (default "
-        "build/personal/).",
+        "build/personal/). With --batch, a CSV with a row per patient makes each patient's "
+        "letters in a folder of their own under --out, and letters.pdf to print them all.",
         "handouts letters --details my-details.toml --paper a4",
     )
     letters_cmd.add_argument(
