@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from handoutkit.batch import COLUMNS
+from handoutkit.language import LANGS
 from make_handouts import main
 
 HOW_TO = "using-your-letters.pdf"
@@ -345,7 +346,11 @@ def test_a_spreadsheets_semicolons_and_the_lang_column(capsys):
     assert '"fatigue;sleep"' in csv_file.read_text()
     code, _, stderr = batch(capsys, csv_file, Path("out"))
     assert code == 2
-    assert stderr == "error: patients.csv: row 2: lang: unknown language 'fr'; write one of en\n"
+    languages = ", ".join(LANGS)  # en, and es once the Spanish letters are in
+    assert (
+        stderr
+        == f"error: patients.csv: row 2: lang: unknown language 'fr'; write one of {languages}\n"
+    )
 
 
 def test_where_batch_letters_may_go(capsys):
