@@ -541,7 +541,8 @@ def cmd_init_batch(args: argparse.Namespace) -> int:
         "Leave a cell empty for anything to write by hand. The example row's person is made "
         "up: write over it.\nThen run:"
     )
-    print(f"    {self_command()} letters --batch {shown} --out DIR")
+    out = shlex.quote(_shown(path.with_name(f"{path.stem}-letters")))
+    print(f"    {self_command()} letters --batch {shown} --out {out}")
     return 0
 
 

@@ -250,6 +250,21 @@ def test_a_rows_settings_and_the_command_lines(capsys):
     assert "Samaritans" in uk and "Samaritans" not in us
 
 
+def test_a_long_answer_runs_on_with_a_warning_naming_its_row(capsys):
+    story = "\n".join(["My hands shake and my ears ring for days after each cut."] * 10)
+    code, _, stderr = batch(capsys, table(ANA, {**LI, "medication.symptoms": story}), Path("o"))
+    assert code == 0
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1
+    assert re.fullmatch(
+        r"warning: patients\.csv: row 2: medication\.symptoms: is long, so the physician-letter "
+        r"runs onto page 2 \(headed as its continuation\); to keep it to one page, shorten this "
+        r"by about \d+ characters",
+        warnings[0],
+    )
+    assert len(PdfReader(Path("o", "0002", PHYSICIAN)).pages) == 2
+
+
 def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
     rows = [ANA, SAM, LI]
     csv_file = table(*rows)
@@ -302,7 +317,7 @@ def test_init_batch_template_round_trips(capsys):
     assert code == 0
     assert stat.S_IMODE(template.stat().st_mode) == 0o600
     assert "employer.accommodations" in stdout and "flexible-hours;remote-work" in stdout
-    assert "letters --batch" in stdout
+    assert stdout.endswith(" letters --batch patients.csv --out patients-letters\n")
     header, example = list(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
     assert tuple(header) == COLUMNS
     # Left as it is, the made-up example is refused: no letters for a person who does not exist.
