@@ -266,7 +266,7 @@ def test_a_long_answer_runs_on_with_a_warning_naming_its_row(capsys):
 
 
 def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
-    rows = [ANA, SAM, LI]
+    rows = [ANA, SAM, {**LI, "settings.region": "uk"}]
     csv_file = table(*rows)
     one, pool = Path("one"), Path("pool")
     assert batch(capsys, csv_file, one, "--jobs", "1")[0] == 0
@@ -276,6 +276,9 @@ def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
     assert len(files) == 2 + 3 + 2 + 1
     for name in files:
         assert (one / name).read_bytes() == (pool / name).read_bytes(), name
+    # The pool's workers made Li's how-to sheet in her region: the UK's crisis lines.
+    assert "Samaritans" in text_of(PdfReader(pool / "0003" / HOW_TO))
+    assert "Samaritans" not in text_of(PdfReader(pool / "0001" / HOW_TO))
 
 
 def test_progress_is_plain_lines_off_a_terminal(capsys):
