@@ -334,7 +334,7 @@ def _folder(written: str, number: int, source: str) -> tuple[str, list[Problem]]
     id = written.strip()
     if not id:
         return f"{number:04d}", []
-    if SAFE_ID.match(id) and not DEVICES.match(id):
+    if SAFE_ID.match(id) and not DEVICES.match(id) and id.casefold() != COMBINED:
         return id, []
     message = (
         "cannot name a folder: use letters, digits, - _ and . (up to 64, starting with a "

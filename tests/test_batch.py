@@ -194,7 +194,9 @@ def test_folders_are_named_by_row_number_or_id(capsys):
                             "own id"]),
         (["0002", ""], ["row 2: id: names the same folder as row 1: each patient needs their "
                         "own id"]),
-        (["nul", ".hidden"], ["row 1: id: cannot name a folder",
+        ([".hidden", "a/b"], ["row 1: id: cannot name a folder",
+                              "row 2: id: cannot name a folder"]),
+        (["nul", "Letters.pdf"], ["row 1: id: cannot name a folder",
                               "row 2: id: cannot name a folder"]),
     ],
 )  # fmt: skip
