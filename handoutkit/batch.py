@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -505,6 +506,7 @@ def write_batch(out: Path, patients: Sequence[Patient], documents: Mapping[int, 
     writer.add_metadata({"/Creator": "handoutkit"})
     # The same how-to sheet is beside every letter of one paper and region: read once, its
     # pages are added again and again, sharing their fonts (a smaller file, made sooner).
+    uses = Counter(d.data for mine in documents.values() for d in mine)
     read: dict[bytes, PdfReader] = {}
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
@@ -515,9 +517,10 @@ def write_batch(out: Path, patients: Sequence[Patient], documents: Mapping[int, 
             for document in documents[patient.row]:
                 write_atomic(folder / document.name, document.data, PRIVATE)
                 starts.append(len(writer.pages))
-                if document.data not in read:
-                    read[document.data] = PdfReader(io.BytesIO(document.data))
-                for page in read[document.data].pages:
+                pdf = read.get(document.data) or PdfReader(io.BytesIO(document.data))
+                if uses[document.data] > 1:
+                    read[document.data] = pdf
+                for page in pdf.pages:
                     writer.add_page(page)
             # By folder, not by name: the bookmarks list every patient at a glance on screen.
             mark = writer.add_outline_item(title=patient.folder, page_number=starts[0])
