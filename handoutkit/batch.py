@@ -60,8 +60,9 @@ ID, LANG = "id", "lang"  # the two columns that are not details: a patient's fol
 COLUMNS = (ID, LANG, *(f.key for f in FIELDS))
 SEPARATOR = ";"  # between the choices of one cell: flexible-hours;breaks
 COMBINED = "letters.pdf"
-# A folder name that is the same on every system: no path, no hidden file, no Windows device.
-SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# A folder name that is the same on every system: no path, no hidden file, no Windows device,
+# no dot at the end (which Windows drops).
+SAFE_ID = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_.-]{0,62}[A-Za-z0-9_-])?$")
 DEVICES = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
 YES_NO = {"true": True, "yes": True, "y": True, "false": False, "no": False, "n": False}
 # A spreadsheet saves with ; between columns where the decimal mark is a comma.
