@@ -502,9 +502,15 @@ def write_batch(out: Path, patients: Sequence[Patient], documents: Mapping[int, 
     Returns the print file's page count.
     """
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
 
     writer = PdfWriter()
     writer.add_metadata({"/Creator": "handoutkit"})
+    # What a print dialog offers first: one-sided (each letter goes to a different person, so
+    # no two may share a sheet) and at actual size.
+    preferences = writer.create_viewer_preferences()
+    preferences.duplex = NameObject("/Simplex")
+    preferences.print_scaling = NameObject("/None")
     # The same how-to sheet is beside every letter of one paper and region: read once, its
     # pages are added again and again, sharing their fonts (a smaller file, made sooner).
     uses = Counter(d.data for mine in documents.values() for d in mine)

@@ -217,6 +217,9 @@ def test_the_print_file_has_every_patient_with_a_bookmark_each(capsys):
     code, _, stderr = batch(capsys, table(*rows), out)
     assert code == 0, stderr
     pdf = PdfReader(out / "letters.pdf")
+    # A print dialog offers one-sided printing at actual size first.
+    assert pdf.viewer_preferences.duplex == "/Simplex"
+    assert pdf.viewer_preferences.print_scaling == "/None"
     how_to = "How to use your two letters"
     doctor, work = "A letter for my doctor about my taper", "Request for changes at work"
     # Bookmarks name the folder, never the patient; under each, its documents in print order.
