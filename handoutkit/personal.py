@@ -71,16 +71,18 @@ def render_letters(
     rendered = RenderedLetters()
     problems: list[Problem] = []
     for letter in (h for h in letters if h not in missing):
-        job = Job("personal", letter.id, edition, lang, values=values)
+        # A wallet card has one size: asked for in large print, it is made at its own.
+        made_in = edition if KINDS[letter.kind].large_print else Edition(edition.paper)
+        job = Job("personal", letter.id, made_in, lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
             problems.append(_too_long(letter, values, exc, source, lines or {}))
             continue
-        name = personal_name(letter.id, edition, lang)
+        name = personal_name(letter.id, made_in, lang)
         rendered.append((name, result.data))
         rendered.pages[name] = result.pages
-        budget = letter.page_budget(edition.large_print)
+        budget = letter.page_budget(made_in.large_print)
         if result.pages > budget and result.layout is not None:
             rendered.warnings.append(
                 _runs_on(letter, values, result.layout, result.pages, budget, source, lines or {})
@@ -130,7 +132,8 @@ def build_letters(
     `paper` and `region` are the command line's choices, which outrank the details file's
     [settings] and the clinic file (settings.py). A letter whose own section is empty is left
     out, unless --only asked for it. Letters are written readable by their owner only, with
-    the how-to sheet for them (`using-your-letters`, when the project has it) beside them.
+    the how-to sheet for them (`using-your-letters`, when the project has it) and their wallet
+    card (filled from the same details, also readable by its owner only) beside them.
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
     shown = _shown(details_file)
@@ -141,6 +144,11 @@ def build_letters(
     # asked for by name without it, they are refused.
     absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
     wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
+    # The wallet card goes beside the person's own letters; named by --only, it comes alone.
+    beside = {h.id for h in letters if KINDS[h.kind].with_letters}
+    mine = [id for id in wanted if id not in ON_REQUEST and id not in beside]
+    if not only and not mine:
+        wanted = [id for id in wanted if id not in beside]
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
     values, problems = validate_details(
         data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
@@ -156,16 +164,15 @@ def build_letters(
     edition = Edition(made.settings.paper, large_print)
     with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
-        # A plan or a clinician's note made on its own is not one of the person's letters: the
-        # how-to sheet goes only beside those.
-        mine = [id for id in wanted if id not in ON_REQUEST]
-        beside = render_beside_letters(renderer, edition) if mine else []
+        # A plan or a clinician's note made on its own is not one of the person's letters, nor
+        # is a card: the how-to sheet goes only beside those.
+        sheets = render_beside_letters(renderer, edition) if mine else []
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         for name, pdf in rendered:
             write_atomic(out / name, pdf, PRIVATE)
             made.written.append(out / name)
-        for name, pdf in beside:
+        for name, pdf in sheets:
             write_atomic(out / name, pdf)
             made.written.append(out / name)
     except OSError as exc:

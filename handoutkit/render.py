@@ -155,7 +155,7 @@ class Templates:
             sides=sides,
             notes=notes,
             slots=stock.columns * stock.rows,
-            marks=len(stock.marks()),
+            marks=stock.marks(),
         )
 
     def booklet(
