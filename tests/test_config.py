@@ -117,10 +117,13 @@ def test_clinic_errors_exit_2_before_anything_is_written(tmp_path: Path, capsys)
 def test_clinic_name_and_phone_on_every_page(branded: Path):
     pdfs = sorted((branded / "a4").glob("*.pdf")) + sorted((branded / "a4-large").glob("*.pdf"))
     handouts = load_handouts(ROOT / "handouts", ROOT)
-    per_edition = len(handouts) + sum(KINDS[h.kind].fillable for h in handouts) + 1  # + booklet
-    assert len(pdfs) == 2 * per_edition
+    made = sum(len(KINDS[h.kind].documents(large)) for h in handouts for large in (False, True))
+    assert len(pdfs) == made + 2  # + a booklet in each
     # A letter is handed to someone else: it never names the clinic (its kind has no footer).
-    letter_ids = tuple(h.id for h in handouts if not KINDS[h.kind].running_footer)
+    # A wallet card names it with its phone (tests/data/clinic.toml has one), on every card.
+    letter_ids = tuple(
+        h.id for h in handouts if not KINDS[h.kind].running_footer and h.kind != "card"
+    )
     letters = {h.title for h in handouts if h.id in letter_ids}
     for pdf in pdfs:
         reader = PdfReader(pdf)
