@@ -12,7 +12,7 @@ from .config import Clinic
 from .content import Handout
 from .details import letters_wanted, read_details, validate_details
 from .editions import Edition
-from .errors import InputError, PageBudgetError, Problem
+from .errors import DoesNotFitError, InputError, PageBudgetError, Problem
 from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
 from .language import DEFAULT_LANG
@@ -78,6 +78,12 @@ def render_letters(
             result = renderer.pdf(job)
         except PageBudgetError as exc:
             problems.append(_too_long(letter, values, exc, source, lines or {}))
+            continue
+        except DoesNotFitError as exc:
+            # A card that does not fit is not made; beside letters, they are made without it.
+            alone = len(letters) - len(missing) == 1
+            problem = _off_card(letter, values, exc, source, lines or {}, alone)
+            (problems if alone else rendered.warnings).append(problem)
             continue
         name = personal_name(letter.id, made_in, lang)
         rendered.append((name, result.data))
@@ -266,9 +272,33 @@ def _too_long(
     return Problem(source, message, lines.get(key) if key else None, key)
 
 
-def _cause(letter: Handout, layout: Layout | None, values: Mapping[str, Any]) -> str | None:
-    """The answer taking the most lines, preferring long answers (multi-line fields)."""
-    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
+def _off_card(
+    letter: Handout,
+    values: Mapping[str, Any],
+    exc: DoesNotFitError,
+    source: str,
+    lines: Mapping[str, int],
+    alone: bool,
+) -> Problem:
+    """Answers too long for the wallet card: name the longest on the side that overflowed,
+    the likeliest cause."""
+    front, _, back = letter.body.partition('<div class="card-back"')
+    said = " ".join(p.message for p in exc.problems)
+    key = _cause(letter, None, values, front if "card's front" in said else back)
+    made = "" if alone else ", so no wallet card was made"
+    message = (
+        f'is too long for the {letter.id}{made}: shorten this, or leave it "" and write it '
+        "on the card by hand"
+    )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _cause(
+    letter: Handout, layout: Layout | None, values: Mapping[str, Any], body: str | None = None
+) -> str | None:
+    """The answer taking the most lines, preferring long answers (multi-line fields), among
+    those the letter (or the given part of it) prints."""
+    used = [f for name, _, _ in PLACEHOLDER.findall(body or letter.body) if (f := field_for(name))]
     texts = [f for f in used if f.type == TEXT and lookup(values, f.key)]
     candidates = [f for f in texts if f.multiline] or texts
     if not candidates:

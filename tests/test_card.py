@@ -262,3 +262,30 @@ def test_the_web_card_is_byte_identical_to_the_command_line(tmp_path: Path, monk
     assert main([*argv, "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["wallet-card.pdf"]
     assert (tmp_path / "out" / "wallet-card.pdf").read_bytes() == response.content
+
+
+LONG = "Alexandra Montgomery-Fitzwilliam, Riverside Family Practice"
+
+
+def test_answers_too_long_for_the_card_leave_it_out_beside_the_letters(tmp_path: Path, capsys):
+    path = details(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    for short in ('"clonazepam"', '"1 mg twice a day"', '"Dr <b>Patel</b>"', '"Sam Lee"'):
+        assert short in text
+        text = text.replace(short, f'"{LONG}"')
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["letters", "--details", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    # Nothing is cut off: the card is not made, and the message names an answer on it (by its
+    # key and line), never the answer's text.
+    assert "wallet-card.pdf" not in captured.out and not (out / "wallet-card.pdf").exists()
+    [warning] = [line for line in captured.err.splitlines() if "wallet-card" in line]
+    assert warning.startswith(f"warning: {path.as_posix()}:11: medication.name: is too long")
+    assert "so no wallet card was made: shorten this" in warning and LONG not in warning
+    assert (out / "physician-letter.pdf").exists()
+    # Asked for alone, it is refused (exit 2).
+    argv = ["letters", "--details", str(path), "--out", str(out), "--only", "wallet-card"]
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {path.as_posix()}:11: medication.name: is too long for")
