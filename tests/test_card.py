@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import stat
 import tomllib
+from io import BytesIO
 from pathlib import Path
 
 import page as page_validation
@@ -19,7 +20,7 @@ from handoutkit.web import Settings, create_app
 from make_handouts import main
 
 from .conftest import ROOT, text_runs
-from .test_web import BASE, FULL, SAME_SITE, form_data, pdf_text
+from .test_web import BASE, FULL, SAME_SITE, Page, form_data, pdf_text
 
 PT_PER_MM = 72 / 25.4
 MM = PT_PER_MM
@@ -38,6 +39,8 @@ STOCK = {
 }  # fmt: skip
 FILES = {"fold": "wallet-card.pdf", "avery": "wallet-card-avery.pdf"}
 CARD = {"emergency_contact": "Sam Lee", "emergency_phone": "+1 555 0142"}
+LONG = "Alexandra Montgomery-Fitzwilliam, Riverside Family Practice"
+CARD_KEYS = ("card.dose_as_of", "card.emergency_contact", "card.emergency_phone")
 
 
 def cards(paper: str, layout: str) -> list[tuple[float, float, float, float]]:
@@ -247,6 +250,18 @@ def test_the_web_card_is_byte_identical_to_the_command_line(tmp_path: Path, monk
     with TestClient(app, base_url=BASE) as client:
         form = client.get("/letters/wallet-card")
         assert form.status_code == 200 and 'action="/card.pdf"' in form.text
+        page = Page(form.text)
+        for key in ("person.name", "medication.dose", "physician.phone", *CARD_KEYS):
+            assert page.controls.get(key), key
+        # Too long for the card: refused beside the box, never cut off.
+        long = {**data, "medication.name": LONG, "medication.dose": LONG}
+        refused = client.post("/card.pdf", data=long, headers=SAME_SITE)
+        assert refused.status_code == 422
+        assert [href for href, _ in Page(refused.text).summary] == ["#f-medication-name"]
+        # The card sheets to download: the Avery one at Letter; no large-print card.
+        avery = client.get("/handouts/letter/wallet-card-avery.pdf")
+        assert avery.status_code == 200 and len(PdfReader(BytesIO(avery.content)).pages) == 2
+        assert client.get("/handouts/letter-large/wallet-card.pdf").status_code == 404
         response = client.post("/card.pdf", data=data, headers=SAME_SITE)
         assert response.status_code == 200, response.text[:2000]
         assert response.headers["content-disposition"] == 'attachment; filename="wallet-card.pdf"'
@@ -262,9 +277,6 @@ def test_the_web_card_is_byte_identical_to_the_command_line(tmp_path: Path, monk
     assert main([*argv, "--out", str(tmp_path / "out")]) == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["wallet-card.pdf"]
     assert (tmp_path / "out" / "wallet-card.pdf").read_bytes() == response.content
-
-
-LONG = "Alexandra Montgomery-Fitzwilliam, Riverside Family Practice"
 
 
 def test_answers_too_long_for_the_card_leave_it_out_beside_the_letters(tmp_path: Path, capsys):
