@@ -254,7 +254,8 @@ def test_the_web_card_is_byte_identical_to_the_command_line(tmp_path: Path, monk
         for key in ("person.name", "medication.dose", "physician.phone", *CARD_KEYS):
             assert page.controls.get(key), key
         # Too long for the card: refused beside the box, never cut off.
-        long = {**data, "medication.name": LONG, "medication.dose": LONG}
+        keys = ("medication.name", "medication.dose", "physician.name", "card.emergency_contact")
+        long = {**data, **dict.fromkeys(keys, LONG)}
         refused = client.post("/card.pdf", data=long, headers=SAME_SITE)
         assert refused.status_code == 422
         assert [href for href, _ in Page(refused.text).summary] == ["#f-medication-name"]
