@@ -131,6 +131,8 @@ def test_clinic_name_and_phone_on_every_page(branded: Path):
         for number, pdf_page in enumerate(reader.pages, start=1):
             text = " ".join(pdf_page.extract_text().split())
             expected = number - 1 not in letter_pages and not pdf.stem.startswith(letter_ids)
+            if pdf.stem == "wallet-card-avery":
+                expected = number == 2  # on the back of each card; page 1 holds the fronts
             assert ("Harbour Lane Clinic" in text) == expected, (pdf.name, number)
 
 
@@ -141,6 +143,8 @@ def _letter_pages(reader: PdfReader, titles: set[str]) -> set[int]:
         for item in reader.outline
         if not isinstance(item, list)
     )
+    if not marks:
+        return set()  # a sheet of wallet cards has no headings, so no bookmarks
     ends = [start for start, _ in marks[1:]] + [len(reader.pages)]
     return {
         index
