@@ -189,17 +189,27 @@ def test_key_line_is_11pt_bold_and_nothing_is_under_9pt(built: Path, paper: str,
     assert page_validation.validate_pdf(path, profile="ua1").is_compliant
 
 
-def test_the_card_says_the_region_emergency_number(tmp_path: Path):
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_card_says_the_region_emergency_number_and_the_clinic(tmp_path: Path, paper: str):
     clinic = tmp_path / "clinic.toml"
     clinic.write_text(
         '[clinic]\nname = "Harbour Lane Clinic"\nphone = "020 7946 0000"\nregion = "uk"\n'
     )
     out = tmp_path / "out"
-    argv = ["build", "--only", "wallet-card", "--paper", "a4", "--clinic", clinic, "--out", out]
+    argv = ["build", "--only", "wallet-card", "--paper", paper, "--clinic", clinic, "--out", out]
     assert main([str(a) for a in argv]) == 0
-    text = pdf_text((out / "a4" / "wallet-card.pdf").read_bytes())
+    page = PdfReader(out / paper / "wallet-card.pdf").pages[0]
+    text = pdf_text((out / paper / "wallet-card.pdf").read_bytes())
     assert "call 999" in text and "call 911" not in text
-    assert "Harbour Lane Clinic: 020 7946 0000" in text
+    assert text.count("Harbour Lane Clinic: 020 7946 0000") == 5
+    # On the back, under its last row, 3 mm inside the card.
+    found = runs(page)
+    backs = cards(paper, "fold")[1::2]
+    for back in backs:
+        on_back = [r for r in found if inside(r[1:5], back)]
+        [line] = [r for r in on_back if r[0].startswith("Harbour")]
+        assert inside(line[1:5], back, INSET)
+        assert line[2] >= max(r[4] for r in on_back if r is not line and r[4] < line[4])
 
 
 def details(tmp_path: Path) -> Path:
