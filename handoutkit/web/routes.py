@@ -101,6 +101,7 @@ async def home(request: Request) -> Response:
         everything=everything,
         downloads=site.downloads,
         editions=list(site.editions),
+        card_id=site.card.id if site.card else "",
     )
 
 
@@ -148,8 +149,9 @@ def letter_page(
         notice=notice,
         carried=carried,
         fw=site.words(letter),
-        # How to use the letters is the person's; a plan or a note is made by their clinician.
-        howto=None if site.for_clinicians(letter) else site.howto,
+        # How to use the letters is the person's; a plan or a note is made by their clinician,
+        # and a wallet card needs no how-to beyond its own page.
+        howto=None if site.for_clinicians(letter) or letter is site.card else site.howto,
         howto_id=HOWTO_ID,
         edition=site.edition.name,
         others=others,
