@@ -280,6 +280,8 @@ def test_the_web_card_is_byte_identical_to_the_command_line(tmp_path: Path, monk
         refused = client.post("/card.pdf", data=data, headers={"origin": "https://evil.example"})
         assert refused.status_code == 403
         saved = client.post("/letters/wallet-card/details.toml", data=data, headers=SAME_SITE)
+        preview = client.post("/letters/wallet-card/preview", data=data, headers=SAME_SITE)
+        assert preview.json()["status"] == "ok" and preview.json()["pages"] == 1
     assert "Sam Lee" in pdf_text(response.content)
     file = tmp_path / "my-details.toml"
     file.write_bytes(saved.content)
