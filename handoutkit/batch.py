@@ -48,6 +48,8 @@ from .personal import (
     letters_for,
     letters_of,
     letters_to_make,
+    made_in,
+    off_card,
     personal_name,
 )
 from .pool import default_jobs, run_jobs
@@ -78,6 +80,7 @@ class Patient:
     folder: str
     settings: Settings
     letters: tuple[str, ...]
+    own: bool  # has letters of their own (not a plan, note or card alone): the how-to sheet too
     values: Mapping[str, Any] = field(repr=False)
 
 
@@ -133,12 +136,12 @@ def make_batch(
     columns, rows, problems = read_table(table, shown)
     problems += _out_problems(out)
     libraries = {code: load_library(project, clinic, code) for code in LANGS}
-    candidates = [h.id for h in select(letters_of(libraries[DEFAULT_LANG]), only, what="letter")]
+    select(letters_of(libraries[DEFAULT_LANG]), only, what="letter")  # an unknown id, once
     patients, bad = check_rows(
         rows,
         shown,
-        {code: [h.id for h in letters_of(lib)] for code, lib in libraries.items()},
-        candidates if only else None,
+        {code: letters_of(library) for code, library in libraries.items()},
+        only,
         project.styles / "print.css",
         today or today_is(),
         lang,
@@ -262,7 +265,7 @@ def _column_hint(name: str) -> str:
 def check_rows(
     rows: Iterable[tuple[int, Mapping[str, str]]],
     shown: str,
-    letters: Mapping[str, Sequence[str]],
+    letters: Mapping[str, Sequence[Handout]],
     only: Sequence[str] | None,
     stylesheet: Path,
     today: dt.date,
@@ -271,7 +274,7 @@ def check_rows(
 ) -> tuple[list[Patient], list[Problem]]:
     """Every row checked: the good ones as Patients, and every problem of the bad ones.
 
-    `letters` are each language's letter ids; `only` those asked for by name; `lang` the
+    `letters` are each language's letters; `only` the ids of those asked for by name; `lang` the
     command line's language, which outranks the lang column. `missing` are columns the header
     lacks, said once there rather than on every row.
     """
@@ -294,8 +297,7 @@ def check_rows(
             found.append(Problem(source, message, field=ID))
         folders.setdefault(folder.casefold(), number)
         data = details(cells)
-        candidates = [id for id in letters[language] if not only or id in only]
-        wanted, empty, absent = letters_for(data, candidates)
+        wanted, mine, empty, absent = letters_for(data, letters[language], only)
         values, invalid = validate_details(data, wanted, today, source, None, stylesheet)
         found += [p for p in invalid if p.field not in missing]
         found += _example(cells, source)
@@ -307,7 +309,8 @@ def check_rows(
             problems += found
         else:
             settings = Settings(lang=language)
-            patients.append(Patient(number, folder, settings, tuple(wanted), values))
+            own = bool(mine)
+            patients.append(Patient(number, folder, settings, tuple(wanted), own, values))
     return patients, problems
 
 
@@ -417,7 +420,7 @@ def render_batch(
             replace(_job(patient, letter, large_print), values=patient.values)
             for letter in letters[patient.row]
         ]
-    beside = {_beside(p, large_print) for p in patients if _mine(p)}
+    beside = {_beside(p, large_print) for p in patients if p.own}
     for edition, lang, region in sorted(beside, key=lambda b: (b[0].name, b[1], b[2])):
         for sheet in libraries[lang].handouts:
             if KINDS[sheet.kind].beside_letters:
@@ -441,13 +444,18 @@ def render_batch(
         source = _row(shown, patient.row)
         rendered = RenderedLetters()
         failed = False
-        for letter in letters[patient.row]:
+        to_make = letters[patient.row]
+        for letter in to_make:
             result = results[_job(patient, letter, large_print)]
-            if result.problems:
-                made.problems.append(_too_long(letter.id, result, source))
-                failed = True
-            else:
+            if not result.problems:
                 rendered.add(letter, result, patient.values, source)
+            elif KINDS[letter.kind].with_letters and len(to_make) > 1:
+                # A card that does not fit is not made; the letters are made without it.
+                found = result.problems
+                rendered.warnings.append(off_card(letter, patient.values, found, source, {}, False))
+            else:
+                made.problems.append(_not_made(letter, patient.values, result, source))
+                failed = True
         if failed:
             continue
         edition, lang, region = _beside(patient, large_print)
@@ -458,12 +466,10 @@ def render_batch(
                 h.title,
                 results[Job("sheet", h.id, edition, lang, region=region)].data,
             )
-            for h in (sheets if _mine(patient) else [])
+            for h in (sheets if patient.own else [])
         ]
-        documents += [
-            Document(name, letter.title, data)
-            for letter, (name, data) in zip(letters[patient.row], rendered, strict=True)
-        ]
+        titles = {personal_name(h.id, made_in(h, edition), lang): h.title for h in to_make}
+        documents += [Document(name, titles[name], data) for name, data in rendered]
         made.documents[patient.row] = documents
         made.warnings += rendered.warnings
     return made
@@ -472,7 +478,7 @@ def render_batch(
 def _job(patient: Patient, letter: Handout, large_print: bool) -> Job:
     """A patient's letter as a job, without its values (which a job's identity leaves out)."""
     settings = patient.settings
-    edition = Edition(settings.paper, large_print)
+    edition = made_in(letter, Edition(settings.paper, large_print))
     return Job(
         "personal", letter.id, edition, settings.lang, region=settings.region, row=patient.row
     )
@@ -483,16 +489,13 @@ def _beside(patient: Patient, large_print: bool) -> tuple[Edition, str, str]:
     return Edition(settings.paper, large_print), settings.lang, settings.region
 
 
-def _mine(patient: Patient) -> bool:
-    """A plan or a clinician's note made on its own is not one of the person's letters: the
-    how-to sheet goes only beside those (as with `letters --details`)."""
-    return any(id not in ON_REQUEST for id in patient.letters)
-
-
-def _too_long(letter: str, result: Rendered, source: str) -> Problem:
-    """A letter past the most pages it may take: rare, for the registry's lengths prevent it."""
+def _not_made(letter: Handout, values: Mapping[str, Any], result: Rendered, source: str):
+    """A letter past the most pages it may take, or a card asked for alone that does not fit:
+    rare, for the registry's lengths prevent both."""
+    if KINDS[letter.kind].with_letters:
+        return off_card(letter, values, result.problems, source, {}, True)
     said = "; ".join(p.message for p in result.problems)
-    return Problem(source, f"the {letter} does not fit ({said}): shorten the longest answers")
+    return Problem(source, f"the {letter.id} does not fit ({said}): shorten the longest answers")
 
 
 def write_batch(out: Path, patients: Sequence[Patient], documents: Mapping[int, list[Document]]):

@@ -12,7 +12,7 @@ from .config import Clinic
 from .content import Handout
 from .details import letters_wanted, read_details, validate_details
 from .editions import Edition
-from .errors import InputError, PageBudgetError, Problem
+from .errors import DoesNotFitError, InputError, PageBudgetError, Problem
 from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
 from .language import DEFAULT_LANG
@@ -84,19 +84,31 @@ def render_letters(
     [clinician_note]): without it they are left out, or refused when `only` names them.
     """
     lang = renderer.library.language.code
+    letters = letters_to_make(renderer.library, values, only, source)
     rendered = RenderedLetters()
     problems: list[Problem] = []
-    for letter in letters_to_make(renderer.library, values, only, source):
-        job = Job("personal", letter.id, edition, lang, values=values)
+    for letter in letters:
+        job = Job("personal", letter.id, made_in(letter, edition), lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
             problems.append(_too_long(letter, values, exc, source, lines or {}))
             continue
+        except DoesNotFitError as exc:
+            # A card that does not fit is not made; beside letters, they are made without it.
+            alone = len(letters) == 1
+            problem = off_card(letter, values, exc.problems, source, lines or {}, alone)
+            (problems if alone else rendered.warnings).append(problem)
+            continue
         rendered.add(letter, result, values, source, lines)
     if problems:
         raise InputError(problems)
     return rendered
+
+
+def made_in(letter: Handout, edition: Edition) -> Edition:
+    """A wallet card has one size: asked for in large print, it is made at its own."""
+    return edition if KINDS[letter.kind].large_print else Edition(edition.paper)
 
 
 def letters_to_make(
@@ -112,18 +124,27 @@ def letters_to_make(
 
 
 def letters_of(library: Library) -> list[Handout]:
-    """The project's letters: every sheet filled from a person's details."""
+    """The project's letters: every sheet filled from a person's details (the card too)."""
     return [h for h in library.handouts if KINDS[h.kind].fields]
 
 
 def letters_for(
-    data: Mapping[str, Any], candidates: Sequence[str]
-) -> tuple[list[str], list[str], list[str]]:
-    """Of the letters asked for, those to make from `data`, those whose own sections are empty,
-    and those on request (the taper plan, the clinician's note) whose section `data` lacks."""
+    data: Mapping[str, Any], letters: Sequence[Handout], only: Sequence[str] | None
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Of the letters asked for (`only`, default all), the ids of those to make from `data`,
+    of the person's own among them, of those whose own sections are empty, and of those on
+    request (the taper plan, the clinician's note) whose section `data` lacks.
+
+    The wallet card goes beside the person's own letters; named by --only, it comes alone.
+    """
+    candidates = [h.id for h in select(letters, only, what="letter")]
     absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
     wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
-    return wanted, empty, absent
+    beside = {h.id for h in letters if KINDS[h.kind].with_letters}
+    mine = [id for id in wanted if id not in ON_REQUEST and id not in beside]
+    if not only and not mine:
+        wanted = [id for id in wanted if id not in beside]
+    return wanted, mine, empty, absent
 
 
 def _wanted(handout: Handout, values: Mapping[str, Any]) -> bool:
@@ -162,16 +183,16 @@ def build_letters(
     `paper` and `region` are the command line's choices, which outrank the details file's
     [settings] and the clinic file (settings.py). A letter whose own section is empty is left
     out, unless --only asked for it. Letters are written readable by their owner only, with
-    the how-to sheet for them (`using-your-letters`, when the project has it) beside them.
+    the how-to sheet for them (`using-your-letters`, when the project has it) and their wallet
+    card (filled from the same details, also readable by its owner only) beside them.
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
     shown = _shown(details_file)
     data, found = read_details(details_file, shown)
     letters = letters_of(load_library(project, clinic))
-    candidates = [h.id for h in select(letters, only, what="letter")]
     # The taper plan and the clinician's note are made when a clinician added their section;
     # asked for by name without it, they are refused.
-    wanted, empty, absent = letters_for(data, candidates)
+    wanted, mine, empty, absent = letters_for(data, letters, only)
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
     values, problems = validate_details(
         data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
@@ -187,16 +208,15 @@ def build_letters(
     edition = Edition(made.settings.paper, large_print)
     with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
-        # A plan or a clinician's note made on its own is not one of the person's letters: the
-        # how-to sheet goes only beside those.
-        mine = [id for id in wanted if id not in ON_REQUEST]
-        beside = render_beside_letters(renderer, edition) if mine else []
+        # A plan or a clinician's note made on its own is not one of the person's letters, nor
+        # is a card: the how-to sheet goes only beside those.
+        sheets = render_beside_letters(renderer, edition) if mine else []
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         for name, pdf in rendered:
             write_atomic(out / name, pdf, PRIVATE)
             made.written.append(out / name)
-        for name, pdf in beside:
+        for name, pdf in sheets:
             write_atomic(out / name, pdf)
             made.written.append(out / name)
     except OSError as exc:
@@ -290,9 +310,33 @@ def _too_long(
     return Problem(source, message, lines.get(key) if key else None, key)
 
 
-def _cause(letter: Handout, layout: Layout | None, values: Mapping[str, Any]) -> str | None:
-    """The answer taking the most lines, preferring long answers (multi-line fields)."""
-    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
+def off_card(
+    letter: Handout,
+    values: Mapping[str, Any],
+    found: Sequence[Problem],
+    source: str,
+    lines: Mapping[str, int],
+    alone: bool,
+) -> Problem:
+    """Answers too long for the wallet card (`found`: what the renderer found): name the
+    longest on the side that overflowed, the likeliest cause."""
+    front, _, back = letter.body.partition('<div class="card-back"')
+    said = " ".join(p.message for p in found)
+    key = _cause(letter, None, values, front if "card's front" in said else back)
+    made = "" if alone else ", so no wallet card was made"
+    message = (
+        f'is too long for the {letter.id}{made}: shorten this, or leave it "" and write it '
+        "on the card by hand"
+    )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _cause(
+    letter: Handout, layout: Layout | None, values: Mapping[str, Any], body: str | None = None
+) -> str | None:
+    """The answer taking the most lines, preferring long answers (multi-line fields), among
+    those the letter (or the given part of it) prints."""
+    used = [f for name, _, _ in PLACEHOLDER.findall(body or letter.body) if (f := field_for(name))]
     texts = [f for f in used if f.type == TEXT and lookup(values, f.key)]
     candidates = [f for f in texts if f.multiline] or texts
     if not candidates:
