@@ -102,6 +102,7 @@ class Batch:
     out: Path
     folders: list[str] = field(default_factory=list)
     letters: int = 0
+    cards: int = 0  # wallet cards, beside the letters
     pages: int = 0  # in the print file
     skipped: list[Problem] = field(default_factory=list)  # the bad rows' problems (skip_bad)
     warnings: list[Problem] = field(default_factory=list)
@@ -162,7 +163,8 @@ def make_batch(
     return Batch(
         out,
         folders=[p.folder for p in good],
-        letters=sum(len(p.letters) for p in good),
+        letters=made.letters,
+        cards=made.cards,
         pages=pages,
         skipped=sorted([*bad, *made.problems], key=_by_row),
         warnings=made.warnings,
@@ -395,6 +397,8 @@ class Rendering:
     documents: dict[int, list[Document]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    letters: int = 0
+    cards: int = 0
 
 
 def render_batch(
@@ -449,7 +453,7 @@ def render_batch(
             result = results[_job(patient, letter, large_print)]
             if not result.problems:
                 rendered.add(letter, result, patient.values, source)
-            elif KINDS[letter.kind].with_letters and len(to_make) > 1:
+            elif _card(letter) and len(to_make) > 1:
                 # A card that does not fit is not made; the letters are made without it.
                 found = result.problems
                 rendered.warnings.append(off_card(letter, patient.values, found, source, {}, False))
@@ -470,6 +474,9 @@ def render_batch(
         ]
         titles = {personal_name(h.id, made_in(h, edition), lang): h.title for h in to_make}
         documents += [Document(name, titles[name], data) for name, data in rendered]
+        cards = {personal_name(h.id, made_in(h, edition), lang) for h in to_make if _card(h)}
+        made.cards += sum(1 for name, _ in rendered if name in cards)
+        made.letters += sum(1 for name, _ in rendered if name not in cards)
         made.documents[patient.row] = documents
         made.warnings += rendered.warnings
     return made
@@ -489,10 +496,15 @@ def _beside(patient: Patient, large_print: bool) -> tuple[Edition, str, str]:
     return Edition(settings.paper, large_print), settings.lang, settings.region
 
 
+def _card(letter: Handout) -> bool:
+    """The wallet card: made beside a person's letters, and counted apart from them."""
+    return KINDS[letter.kind].with_letters
+
+
 def _not_made(letter: Handout, values: Mapping[str, Any], result: Rendered, source: str):
     """A letter past the most pages it may take, or a card asked for alone that does not fit:
     rare, for the registry's lengths prevent both."""
-    if KINDS[letter.kind].with_letters:
+    if _card(letter):
         return off_card(letter, values, result.problems, source, {}, True)
     said = "; ".join(p.message for p in result.problems)
     return Problem(source, f"the {letter.id} does not fit ({said}): shorten the longest answers")

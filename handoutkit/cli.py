@@ -507,7 +507,9 @@ def _letters_batch(args: argparse.Namespace) -> int:
         print(f"warning: {problem}", file=sys.stderr)
     skipped = len({p.source for p in made.skipped})
     print(
-        f"ok: {_count(len(made.folders), 'patient')}, {_count(made.letters, 'letter')} in "
+        f"ok: {_count(len(made.folders), 'patient')}, {_count(made.letters, 'letter')}"
+        + (f" and {_count(made.cards, 'wallet card')}" if made.cards else "")
+        + " in "
         f"{_shown(made.out)}/ (a folder each) and {_shown(made.combined)} "
         f"({_count(made.pages, 'page')} to print) in {time.perf_counter() - started:.1f} s"
         + (f"; {_count(skipped, 'bad row')} skipped" if skipped else "")

@@ -19,6 +19,7 @@ from make_handouts import main
 
 HOW_TO = "using-your-letters.pdf"
 PHYSICIAN, EMPLOYER = "physician-letter.pdf", "employer-accommodation.pdf"
+CARD = "wallet-card.pdf"  # filled from the same row, beside the patient's letters
 # Each patient's details, with words no message may ever show.
 ANA = {
     "person.name": "Ana Quillfeather",
@@ -161,7 +162,8 @@ def test_skip_bad_writes_the_good_rows_and_lists_the_bad(capsys):
     assert sorted(p.name for p in out.iterdir()) == ["0001", "0003", "letters.pdf"]
     assert [title for title, _, _ in outline(PdfReader(out / "letters.pdf"))] == ["0001", "0003"]
     assert stdout.splitlines()[0].startswith(
-        "ok: 2 patients, 2 letters in out/ (a folder each) and out/letters.pdf (4 pages to "
+        "ok: 2 patients, 2 letters and 2 wallet cards in out/ (a folder each) and "
+        "out/letters.pdf (6 pages to "
         "print) in "
     )
     assert stdout.splitlines()[0].endswith("; 1 bad row skipped")
@@ -177,8 +179,13 @@ def test_folders_are_named_by_row_number_or_id(capsys):
     code, _, stderr = batch(capsys, csv_file, out)
     assert code == 0, stderr
     assert sorted(p.name for p in out.iterdir()) == ["0001", "0004", "clinic-17", "letters.pdf"]
-    assert sorted(p.name for p in (out / "clinic-17").iterdir()) == [EMPLOYER, PHYSICIAN, HOW_TO]
-    assert sorted(p.name for p in (out / "0004").iterdir()) == [PHYSICIAN, HOW_TO]
+    assert sorted(p.name for p in (out / "clinic-17").iterdir()) == [
+        EMPLOYER,
+        PHYSICIAN,
+        HOW_TO,
+        CARD,
+    ]
+    assert sorted(p.name for p in (out / "0004").iterdir()) == [PHYSICIAN, HOW_TO, CARD]
     assert "Li Marrowfield" in text_of(PdfReader(out / "0004" / PHYSICIAN))
 
 
@@ -222,25 +229,29 @@ def test_the_print_file_has_every_patient_with_a_bookmark_each(capsys):
     assert pdf.viewer_preferences.print_scaling == "/None"
     how_to = "How to use your two letters"
     doctor, work = "A letter for my doctor about my taper", "Request for changes at work"
+    card = "Wallet card"
     # Bookmarks name the folder, never the patient; under each, its documents in print order.
     assert outline(pdf) == [
-        ("0001", 0, [(how_to, 0), (doctor, 1)]),
-        ("B-2", 2, [(how_to, 2), (doctor, 3), (work, 4)]),
+        ("0001", 0, [(how_to, 0), (doctor, 1), (card, 2)]),
+        ("B-2", 3, [(how_to, 3), (doctor, 4), (work, 5), (card, 6)]),
     ]
-    # The pages are the folders' own, in order: the how-to sheet first, then the letters.
+    # The pages are the folders' own, in order: the how-to sheet, the letters, the card.
     pages = [
         len(PdfReader(out / folder / name).pages)
-        for folder, names in (("0001", [HOW_TO, PHYSICIAN]), ("B-2", [HOW_TO, PHYSICIAN, EMPLOYER]))
+        for folder, names in (
+            ("0001", [HOW_TO, PHYSICIAN, CARD]),
+            ("B-2", [HOW_TO, PHYSICIAN, EMPLOYER, CARD]),
+        )
         for name in names
     ]
-    assert pages == [1] * 5 and len(pdf.pages) == 5
-    assert "Ana Quillfeather" in text_of(pdf, [1]) and "Sam" not in text_of(pdf, [0, 1])
-    assert "Sam Brightwater" in text_of(pdf, [3, 4]) and "Larkspur Mills" in text_of(pdf, [4])
+    assert pages == [1] * 7 and len(pdf.pages) == 7
+    assert "Ana Quillfeather" in text_of(pdf, [1, 2]) and "Sam" not in text_of(pdf, [0, 1, 2])
+    assert "Sam Brightwater" in text_of(pdf, [4, 5, 6]) and "Larkspur Mills" in text_of(pdf, [5])
     # Ana's row asked for A4; Sam's took the default, Letter.
     sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages]
-    assert sizes == [(595, 842)] * 2 + [(612, 792)] * 3
+    assert sizes == [(595, 842)] * 3 + [(612, 792)] * 4
     # Choices separated by ; reached the letter, and only those.
-    work_text = re.sub(r"\s+", " ", text_of(pdf, [4]))
+    work_text = re.sub(r"\s+", " ", text_of(pdf, [5]))
     assert "Flexible hours" in work_text and "Short rest breaks" in work_text
     assert "Working from home" not in work_text and "Tiredness" in work_text
 
@@ -270,6 +281,20 @@ def test_a_long_answer_runs_on_with_a_warning_naming_its_row(capsys):
     assert len(PdfReader(Path("o", "0002", PHYSICIAN)).pages) == 2
 
 
+def test_a_card_that_does_not_fit_is_left_out_with_a_warning(capsys):
+    """Answers too long for a wallet card: the patient's letters are made without it."""
+    long = "Extended-release clonazepam wafers " * 2
+    rows = [ANA, {**LI, "medication.name": long.strip(), "medication.dose": long.strip()}]
+    code, stdout, stderr = batch(capsys, table(*rows), Path("o"), "--jobs", "2")
+    assert code == 0
+    assert sorted(p.name for p in Path("o", "0002").iterdir()) == [PHYSICIAN, HOW_TO]
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and long.strip() not in stderr
+    assert warnings[0].startswith("warning: patients.csv: row 2: medication.")
+    assert "so no wallet card was made: shorten this" in warnings[0]
+    assert "2 letters and 1 wallet card in " in stdout
+
+
 def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
     rows = [ANA, SAM, {**LI, "settings.region": "uk"}]
     csv_file = table(*rows)
@@ -277,8 +302,8 @@ def test_batches_are_byte_identical_in_the_pool_or_not(capsys):
     assert batch(capsys, csv_file, one, "--jobs", "1")[0] == 0
     assert batch(capsys, csv_file, pool, "--jobs", "2")[0] == 0
     files = [p.relative_to(one) for p in everything_under(one) if p.is_file()]
-    # Each how-to sheet and letter (Sam has both letters), and the print file.
-    assert len(files) == 2 + 3 + 2 + 1
+    # Each how-to sheet, letter and card (Sam has both letters), and the print file.
+    assert len(files) == 3 + 4 + 3 + 1
     for name in files:
         assert (one / name).read_bytes() == (pool / name).read_bytes(), name
     # The pool's workers made Li's how-to sheet in her region: the UK's crisis lines.
