@@ -5,8 +5,8 @@ start, validation of every row, the pool's workers starting cold, every letter a
 rendered, the folders and the combined print file written), timed as wall time divided by the
 letters made, beside the CPU time of every process it ran. The target on a 2-core machine is
 at most 100 ms per letter; it is reported, not asserted (a busy machine would fail it falsely).
-The patients are made up: each has a physician letter and an employer request, with answers of
-ordinary length that differ from row to row.
+The patients are made up: each has a physician letter and an employer request (and, beside them,
+a wallet card), with answers of ordinary length that differ from row to row.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ def main() -> int:
     idle = main_cpu + workers / min(default_jobs(), 2)
     print(f"machine: {machine()}")
     print(
-        f"batch: {args.patients} patients, {letters} letters (+ {args.patients} how-to sheets), "
+        f"batch: {args.patients} patients, {letters} letters (+ {args.patients} wallet cards and "
+        f"{args.patients} how-to sheets), "
         f"letters.pdf {pages} pages, {size / 1e6:.1f} MB; median of {args.repeat}"
     )
     print(f"  wall {took.wall:7.2f} s   CPU {took.cpu:7.2f} s (every process)")
