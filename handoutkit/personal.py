@@ -124,6 +124,7 @@ def build_letters(
     only: Sequence[str] | None = None,
     today: dt.date | None = None,
     clinic: Clinic | None = None,
+    lang: str | None = None,
 ) -> Made:
     """Render every letter the details ask for in memory; write them only once all of them fit.
 
@@ -152,7 +153,7 @@ def build_letters(
         problems = sorted([*problems, *nothing], key=lambda p: (p.line is None, p.line or 0))
     if problems:
         raise InputError(problems)
-    made.settings = resolve(region, paper, values, clinic)
+    made.settings = resolve(region, paper, values, clinic, lang)
     edition = Edition(made.settings.paper, large_print)
     with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)

@@ -7,7 +7,7 @@ Renderer; the process pool runs one per process.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,8 +75,10 @@ class Renderer:
         clinic: Clinic | None = None,
         lang: str = DEFAULT_LANG,
         region: str | None = None,
+        only: Collection[str] | None = None,
     ):
-        self.library: Library = load_library(project, clinic, lang, region)
+        # `only`: a build of some sheets reads just those (a translation may be in progress).
+        self.library: Library = load_library(project, clinic, lang, region, only=only)
         self.templates = Templates(project, self.library.region, self.library.language, clinic)
         self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
         self._booklet_bodies: list[SheetBody] | None = None
@@ -175,7 +177,11 @@ class Renderer:
         handout = self.library.by_id(job.id)
         body = self._body(job)
         html = self.templates.sheet(body, job.edition)
-        report = check_sheet(handout, body.body_html, html) if job.document == "sheet" else None
+        report = (
+            check_sheet(handout, body.body_html, html, language.code)
+            if job.document == "sheet"
+            else None
+        )
         try:
             out = self.pdfs.render(
                 html,
