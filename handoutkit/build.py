@@ -26,6 +26,7 @@ from .output import (
 )
 from .pool import default_jobs, run_jobs
 from .project import Project
+from .readability import SpanishScores
 from .renderer import BOOKLET_ID, Job, Rendered
 
 
@@ -37,6 +38,7 @@ class Built:
     seconds: float = 0.0
     reused: bool = False
     grade: float | None = None  # sheets rendered now: the reading grade of their own words
+    scores: SpanishScores | None = None  # Spanish sheets rendered now: INFLESZ, Fernández-Huerta
 
 
 Progress = Callable[[Built], None]
@@ -196,7 +198,7 @@ def _render(
             write_atomic(out / job.path, result.data)
         item = describe(result.data, result.pages)
         output = _output(libraries[job.lang], job, item.pages, item.bytes, item.sha256)
-        built[job.path] = Built(output, result.seconds, grade=result.grade)
+        built[job.path] = Built(output, result.seconds, grade=result.grade, scores=result.scores)
         if progress:
             progress(built[job.path])
 

@@ -353,7 +353,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         only=args.only,
     )
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
-    print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    scores = {b.output.id: b.scores for b in built if b.scores is not None}
+    if grades:
+        print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    if scores:
+        rows = [
+            (i, f"{s.inflesz:.1f}", s.band, f"{s.fernandez_huerta:.1f}") for i, s in scores.items()
+        ]
+        print(_table([("sheet", "INFLESZ", "band", "Fernández-Huerta"), *rows], right={1, 3}))
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
     booklet = "" if args.only else " and the booklet"
     language = "" if lang == DEFAULT_LANG else f" ({lang})"

@@ -136,7 +136,8 @@ def build_letters(
     """
     shown = _shown(details_file)
     data, found = read_details(details_file, shown)
-    letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
+    english = load_library(project, clinic).handouts
+    letters = [h for h in english if KINDS[h.kind].fields]
     candidates = [h.id for h in select(letters, only, what="letter")]
     # The taper plan and the clinician's note are made when a clinician added their section;
     # asked for by name without it, they are refused.
@@ -155,7 +156,10 @@ def build_letters(
         raise InputError(problems)
     made.settings = resolve(region, paper, values, clinic, lang)
     edition = Edition(made.settings.paper, large_print)
-    with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
+    # Just the sheets these letters need, so a translation need not be complete to make them.
+    needed = [*wanted, *(h.id for h in english if KINDS[h.kind].beside_letters)]
+    settings = made.settings
+    with Renderer(project, clinic, settings.lang, settings.region, needed) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
         # A plan or a clinician's note made on its own is not one of the person's letters: the
         # how-to sheet goes only beside those.

@@ -174,3 +174,79 @@ def test_cli_lang_es(project: Path, tmp_path: Path, capsys, monkeypatch):
         "error: handouts/es/02-second-sheet.md: missing: the translation of "
         "handouts/02-second-sheet.md"
     ]
+
+
+# Syllables by the rules of Spanish spelling (RAE): hiatus, diphthongs, silent u and h, final y.
+SYLLABLES = {
+    "día": 2, "idea": 3, "agua": 2, "leer": 2, "línea": 3, "reacción": 3, "ayuda": 3,
+    "poeta": 3, "país": 2, "ciudad": 2, "cuidado": 3, "pingüino": 3, "hoy": 1, "muy": 1,
+    "guerra": 2, "aéreo": 4, "irritabilidad": 6, "desescalada": 5, "y": 1, "que": 1,
+    "quien": 1, "guitarra": 3, "averigüe": 4, "reúne": 3, "oído": 3, "ahumar": 2, "ahí": 2,
+    "prohíbe": 3, "búho": 2, "buey": 1, "Uruguay": 3, "rey": 1, "caer": 2, "maíz": 2,
+    "huevo": 2, "ahora": 3, "baúl": 2, "continúa": 4, "náusea": 3, "mareo": 3, "baile": 2,
+    "benzodiazepinas": 6, "abstinencia": 4, "convulsiones": 4, "médico": 3, "síntomas": 3,
+    "también": 2, "después": 2, "información": 4, "teléfono": 4, "emergencia": 4,
+    "farmacéutico": 5, "ansiedad": 3, "Él": 1, "ÁREA": 3,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("word, count", SYLLABLES.items())
+def test_spanish_syllables(word: str, count: int):
+    from handoutkit.readability import spanish_syllables
+
+    assert spanish_syllables(word) == count
+
+
+def test_spanish_scores_by_the_formulas():
+    from handoutkit.readability import spanish_scores
+
+    # 2 sentences, 10 words; syllables: Su(1) cuerpo(2) se(1) acostumbró(4) ; Pida(2) ayuda(3)
+    # a(1) su(1) médico(3) hoy(1) = 19.
+    scores = spanish_scores(["Su cuerpo se acostumbró.", "Pida ayuda a su médico hoy."])
+    assert (scores.words, scores.sentences, scores.syllables) == (10, 2, 19)
+    assert scores.inflesz == pytest.approx(206.835 - 62.3 * 1.9 - 5)
+    assert scores.fernandez_huerta == pytest.approx(206.84 - 60 * 1.9 - 1.02 * 5)
+    assert scores.band == "muy fácil"  # 83.5
+    # Accented words are whole words (médico is not "m" + "dico"); numbers and addresses are
+    # not words; ¿ and ¡ open a sentence, they do not end one.
+    same = spanish_scores(
+        ["¿Su cuerpo se acostumbró?", "¡Pida ayuda a su médico hoy! 988lifeline.org"]
+    )
+    assert (same.words, same.sentences, same.syllables) == (10, 2, 19)
+
+
+def hard_sheet(id: str, **front: object) -> str:
+    body = (
+        "## Información\n\nLa discontinuación farmacológica de benzodiazepinas administradas "
+        "prolongadamente ocasiona habitualmente manifestaciones neuropsiquiátricas "
+        "considerablemente heterogéneas, incluyendo irritabilidad, hipersensibilidad sensorial, "
+        "despersonalización e insomnio persistente durante semanas consecutivas.\n"
+    )
+    return sheet_text(id, "Información", body, SPANISH_ACTION, **front)
+
+
+def test_the_inflesz_gate_follows_the_audience(project: Path, tmp_path: Path):
+    (project / "handouts" / "es" / "02-second-sheet.md").write_text(
+        hard_sheet("second-sheet", audience="supporter")
+    )
+    from handoutkit import BuildError
+
+    with pytest.raises(BuildError) as caught:
+        build(Project(project), [Edition("letter")], None, langs=["es"], jobs=1)
+    [line] = caught.value.lines()
+    assert line.startswith("handouts/es/02-second-sheet.md: INFLESZ ")
+    assert "is below 65 for supporter sheets (Fernández-Huerta " in line
+    # The English gate (Flesch-Kincaid) does not judge Spanish words.
+    built = build(
+        Project(project), [Edition("letter")], None, langs=["es"], only=["first-sheet"], jobs=1
+    )
+    assert built[0].grade is None and built[0].scores.inflesz > 65
+
+
+def test_check_prints_both_scores_per_spanish_sheet(project: Path, capsys):
+    assert main(["check", "--project", str(project), "--lang", "es", "--paper", "letter"]) == 0
+    out = capsys.readouterr().out
+    assert "INFLESZ" in out and "Fernández-Huerta" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith(("first", "second"))]
+    assert [row[0] for row in rows] == ["first-sheet", "second-sheet"]
+    assert all(float(row[1]) > 65 and float(row[-1]) > 70 for row in rows)
