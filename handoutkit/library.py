@@ -70,7 +70,7 @@ def load_library(
     if problems:
         raise ContentError(problems)
     code = region or (clinic.region if clinic else DEFAULT_REGION)
-    region_data = regions.region(code)
+    region_data = regions.region(code, lang)
     # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.
     texts = {h.source: "\n".join((h.body, *h.sources)) for h in handouts}
     problems = region_problems(texts, region_data)
@@ -82,7 +82,7 @@ def load_library(
         region_data,
         load_language(project.strings, lang),
         clinic,
-        regions.warnings_for(code),
+        regions.warnings_for(code, lang),
     )
 
 

@@ -168,6 +168,11 @@ def test_cli_lang_es(project: Path, tmp_path: Path, capsys, monkeypatch):
     args = ["build", "--project", str(project), "--out", str(out), "--lang", "es"]
     assert main([*args, "--only", "first-sheet"]) == 0
     assert (out / "es" / "letter" / "first-sheet.pdf").is_file()
+    # The Spanish numbers the research could not confirm on their live services are warned of.
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 5
+    assert all("is not yet confirmed on its live service" in w for w in warnings)
+    assert any("regions.us.es.lines[1].to_confirm: '988'" in w for w in warnings)
     (project / "handouts" / "es" / "02-second-sheet.md").unlink()
     assert main(args) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
