@@ -338,3 +338,50 @@ def test_check_warns_when_the_english_sheet_was_reviewed_after_its_translation(
     code = main(["check", "--project", str(project), "--lang", "es", "--paper", "a4", "--strict"])
     assert code == 1
     assert "may be out of date" in capsys.readouterr().err
+
+
+def test_spanish_checks_on_words():
+    from handoutkit import spanish
+
+    assert spanish.problems(
+        [
+            "Pida ayuda a su médico.",
+            "Que puede hacer?",
+            "¡Llame ya",
+            "¿Le duele? ¡Llame al 988!",
+            "Call your doctor if you have a seizure and the pain is bad.",
+            "Llame al 988 (Suicide & Crisis Lifeline) o envíe AYUDA al 741741 (Crisis Text Line).",
+            "El medico dice que tambien hay dias malos; Telefono: 988. Esta es su dosis.",
+        ]
+    ) == [
+        "has '?' without its '¿': 'Que puede hacer?'",
+        "has '¡' without its '!': '¡Llame ya'",
+        "reads as English, not Spanish: 'Call your doctor if you have a seizure and the pain "
+        "is bad.'",
+        "writes 'medico' without its accent: 'médico'",
+        "writes 'tambien' without its accent: 'también'",
+        "writes 'dias' without its accent: 'días'",
+        "writes 'Telefono' without its accent: 'Teléfono'",
+    ]
+
+
+def test_a_spanish_sheet_with_english_left_in_fails_the_build_naming_each_problem(project: Path):
+    body = (
+        "## Qué es\n\nSu cuerpo se acostumbró al medicamento. Que puede hacer?\n\n"
+        "Talk to your doctor before you change the dose.\n\nHable con su medico. 😀\n"
+    )
+    (project / "handouts" / "es" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", "Primera", body, SPANISH_ACTION)
+    )
+    from handoutkit import BuildError
+
+    with pytest.raises(BuildError) as caught:
+        build(Project(project), [Edition("letter")], None, langs=["es"], only=["first-sheet"])
+    assert caught.value.lines() == [
+        "handouts/es/01-first-sheet.md: has '?' without its '¿': 'Su cuerpo se acostumbró al "
+        "medicamento. Que puede hacer?'",
+        "handouts/es/01-first-sheet.md: reads as English, not Spanish: 'Talk to your doctor "
+        "before you change the dose.'",
+        "handouts/es/01-first-sheet.md: writes 'medico' without its accent: 'médico'",
+        "handouts/es/01-first-sheet.md: has characters no font of the page has: '😀' (U+1F600)",
+    ]
