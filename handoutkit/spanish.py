@@ -43,8 +43,8 @@ SPANISH_WORDS = frozenset(
 )
 ENGLISH_AT_LEAST = 3
 # Common words written without their accent (or ñ): the slip a keyboard without Spanish keys
-# makes. Words that are right both ways in another sense ("esta" this, "como" as, "solo",
-# "que", "mas") are not here; "año" is, as "ano" is another word altogether.
+# makes. Words that are right both ways in another sense ("esta" this, "estas" these, "como"
+# as, "solo", "que", "mas") are not here; "año" is, as "ano" is another word altogether.
 NEED_ACCENTS = _split(
     "médico médicos médica médicas síntoma síntomas también después información teléfono "
     "teléfonos número números día días podría podrían atención reducción además aquí así "
@@ -52,7 +52,7 @@ NEED_ACCENTS = _split(
     "clínicas clínico farmacéutico farmacéutica psicológico psicológica línea líneas página "
     "páginas mañana año años pequeño pequeña pequeñas pequeños señal señales español "
     "próximo próxima sábado miércoles convulsión convulsiones decisión opción opciones "
-    "están estás todavía jamás quizás según través"
+    "están todavía jamás quizás según través"
 )
 
 
@@ -61,7 +61,7 @@ def _plain(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
-ACCENTED = {_plain(word): word for word in NEED_ACCENTS}
+ACCENTED = {_plain(word): word for word in NEED_ACCENTS if _plain(word) != word}
 
 
 def leftover_english(block: str) -> bool:
