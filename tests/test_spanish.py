@@ -506,3 +506,17 @@ def test_a_flag_outranks_the_details_file_language(letters_project: Path, tmp_pa
         "physician-letter.pdf",
         "using-your-letters.pdf",
     ]
+
+
+def test_spanish_pdfs_pass_pdf_ua_with_their_language(project: Path, tmp_path: Path):
+    import page as page_validation
+
+    out = tmp_path / "out"
+    editions = [Edition("letter"), Edition("a4", large_print=True)]
+    build(Project(project), editions, out, langs=["es"], jobs=1)
+    pdfs = sorted(out.glob("es/*/*.pdf"))
+    assert len(pdfs) == 2 * 3  # two sheets and the booklet, in each edition
+    for pdf in pdfs:
+        assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "es-US"
+        report = page_validation.validate_pdf(pdf, profile="ua1")
+        assert report.is_compliant, (pdf.name, [f.message for f in report.failures])
