@@ -352,6 +352,7 @@ def test_spanish_checks_on_words():
             "Call your doctor if you have a seizure and the pain is bad.",
             "Llame al 988 (Suicide & Crisis Lifeline) o envíe AYUDA al 741741 (Crisis Text Line).",
             "El medico dice que tambien hay dias malos; Telefono: 988. Esta es su dosis.",
+            "Tome 0,5 mg, no .5 mg ni 1.0 mg; 0.5 mg y 1.25 mL están bien.",
         ]
     ) == [
         "has '?' without its '¿': 'Que puede hacer?'",
@@ -362,6 +363,9 @@ def test_spanish_checks_on_words():
         "writes 'tambien' without its accent: 'también'",
         "writes 'dias' without its accent: 'días'",
         "writes 'Telefono' without its accent: 'Teléfono'",
+        "writes '0,5 mg': a dose's decimal sign is a point (0.5 mg)",
+        "writes '.5 mg': write the zero first (0.5 mg)",
+        "writes '1.0 mg': leave out the trailing zero (1 mg)",
     ]
 
 
@@ -520,3 +524,32 @@ def test_spanish_pdfs_pass_pdf_ua_with_their_language(project: Path, tmp_path: P
         assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "es-US"
         report = page_validation.validate_pdf(pdf, profile="ua1")
         assert report.is_compliant, (pdf.name, [f.message for f in report.failures])
+
+
+def test_every_spanish_string_is_spanish_with_the_same_placeholders():
+    import string
+
+    from handoutkit import spanish
+
+    strings = ROOT / "templates" / "strings"
+    english = load_language(strings).strings
+    translated = load_language(strings, "es").strings
+
+    def values(data, prefix=""):
+        for key, value in data.items():
+            if isinstance(value, dict):
+                yield from values(value, f"{prefix}{key}.")
+            elif isinstance(value, list):
+                yield from ((f"{prefix}{key}[{i}]", v) for i, v in enumerate(value))
+            else:
+                yield f"{prefix}{key}", value
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    wanted = dict(values(english))
+    for key, text in values(translated):
+        assert fields(text) == fields(wanted[key]), key
+        assert not spanish.leftover_english(text), key
+        assert not spanish.unpaired(text), key
+        assert not spanish.missing_accents(text), key
