@@ -553,3 +553,21 @@ def test_every_spanish_string_is_spanish_with_the_same_placeholders():
         assert not spanish.leftover_english(text), key
         assert not spanish.unpaired(text), key
         assert not spanish.missing_accents(text), key
+
+
+def test_building_some_spanish_sheets_keeps_the_others(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    letter = [Edition("letter")]
+    build(Project(project), letter, out, langs=["es"], only=["first-sheet"], jobs=1)
+    build(Project(project), letter, out, langs=["es"], only=["second-sheet"], jobs=1)
+    assert sorted(p.name for p in (out / "es" / "letter").glob("*.pdf")) == [
+        "first-sheet.pdf",
+        "second-sheet.pdf",
+    ]
+    # A sheet taken out of the project (English and Spanish) is withdrawn from build/es/ too.
+    (project / "handouts" / "02-second-sheet.md").unlink()
+    (project / "handouts" / "es" / "02-second-sheet.md").unlink()
+    removed: list[str] = []
+    build(Project(project), letter, out, langs=["es"], jobs=1, removed=removed.append)
+    assert removed == ["es/letter/second-sheet.pdf"]
+    assert not (out / "es" / "letter" / "second-sheet.pdf").exists()
