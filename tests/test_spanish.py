@@ -477,8 +477,8 @@ sources:
 
 Información médica
 
-**Estoy bajando poco a poco la dosis de una benzodiazepina, con mi médico. No la deje de
-golpe: puede causar convulsiones.**
+**Estoy bajando poco a poco la dosis de un medicamento, con mi médico. No lo deje de golpe:
+puede dar convulsiones.**
 
 Si tengo una convulsión, llame al [[region:emergency]].
 
