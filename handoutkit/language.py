@@ -30,6 +30,11 @@ class Language:
         return self.strings["lang_tag"]
 
     @property
+    def translation(self) -> bool:
+        """Its sheets are translations (handouts/<code>/), not the English originals."""
+        return self.code != DEFAULT_LANG
+
+    @property
     def folder(self) -> str:
         """Output folder prefix: English keeps build/<edition>/, others build/<code>/<edition>/."""
         return "" if self.code == DEFAULT_LANG else f"{self.code}/"
