@@ -15,8 +15,6 @@ from .project import Project
 from .regions import DEFAULT_REGION, load_regions, region_problems
 from .translation import english_problems, load_translations
 
-SPANISH = "es"
-
 
 @dataclass(frozen=True)
 class Library:
