@@ -36,15 +36,17 @@ from .fields import (
     NUMBERS,
     ON_REQUEST,
     ONE,
+    SETTINGS,
 )
 from .kinds import KINDS
-from .language import DEFAULT_LANG, LANGS
+from .language import DEFAULT_LANG, load_language
 from .library import Library, load_library, select
 from .output import write_atomic
 from .personal import (
     PRIVATE,
     PRIVATE_FOLDER,
     RenderedLetters,
+    beside_ids,
     letters_for,
     letters_of,
     letters_to_make,
@@ -58,8 +60,11 @@ from .regions import today as today_is
 from .renderer import Job, Rendered
 from .settings import Settings, resolve
 
-ID, LANG = "id", "lang"  # the two columns that are not details: a patient's folder and language
-COLUMNS = (ID, LANG, *(f.key for f in FIELDS))
+ID = "id"  # the one column that is not a detail: the patient's folder
+# A setting may be named alone (lang for settings.lang), as at the top of a details file.
+SHORT = {f.name: f.key for f in SETTINGS}
+TEMPLATE_COLUMNS = (ID, *(f.key for f in FIELDS))
+COLUMNS = (*TEMPLATE_COLUMNS, *SHORT)
 SEPARATOR = ";"  # between the choices of one cell: flexible-hours;breaks
 COMBINED = "letters.pdf"
 # A folder name that is the same on every system: no path, no hidden file, no Windows device,
@@ -136,21 +141,26 @@ def make_batch(
     shown = _shown(table)
     columns, rows, problems = read_table(table, shown)
     problems += _out_problems(out)
-    libraries = {code: load_library(project, clinic, code) for code in LANGS}
-    select(letters_of(libraries[DEFAULT_LANG]), only, what="letter")  # an unknown id, once
+    english = load_library(project, clinic)
+    letters = letters_of(english)
+    select(letters, only, what="letter")  # an unknown id is said once, not on every row
+    # Messages in the command's language (--lang, else the clinic's): one reader, many rows.
+    told = lang or (clinic.lang if clinic else None) or DEFAULT_LANG
+    words = load_language(project.strings, told).strings.get("messages")
     patients, bad = check_rows(
         rows,
         shown,
-        {code: letters_of(library) for code, library in libraries.items()},
+        letters,
         only,
         project.styles / "print.css",
         today or today_is(),
-        lang,
+        words,
         missing=() if "person.name" in columns else ("person.name",),
     )
     if problems or (bad and not skip_bad) or not patients:
         raise InputError([*problems, *bad] or Problem(shown, "has no patients: add a row"))
-    patients = [_settled(p, paper, region, clinic) for p in patients]
+    patients = [_settled(p, paper, region, lang, clinic) for p in patients]
+    libraries = _libraries(project, clinic, patients, english)
     made = render_batch(project, clinic, libraries, patients, large_print, shown, jobs, progress)
     if made.problems and not skip_bad:
         raise InputError(made.problems)
@@ -241,10 +251,11 @@ def _header_problems(header: list[str], records: list[list[str]], shown: str) ->
             if any(len(r) >= index and r[index - 1].strip() for r in records):
                 problems.append(Problem(where, f"column {index} has values but no name"))
             continue
-        if name in seen:
-            message = f"is column {seen[name]} and column {index}: keep one of them"
+        key = SHORT.get(name, name)
+        if key in seen:
+            message = f"is column {seen[key]} and column {index}: keep one of them"
             problems.append(Problem(where, message, field=name))
-        seen.setdefault(name, index)
+        seen.setdefault(key, index)
         if name not in COLUMNS:
             problems.append(Problem(where, f"unknown column{_column_hint(name)}", field=name))
     if header and "person.name" not in seen:
@@ -267,18 +278,18 @@ def _column_hint(name: str) -> str:
 def check_rows(
     rows: Iterable[tuple[int, Mapping[str, str]]],
     shown: str,
-    letters: Mapping[str, Sequence[Handout]],
+    letters: Sequence[Handout],
     only: Sequence[str] | None,
     stylesheet: Path,
     today: dt.date,
-    lang: str | None = None,
+    words: Mapping[str, str] | None = None,
     missing: Sequence[str] = (),
 ) -> tuple[list[Patient], list[Problem]]:
     """Every row checked: the good ones as Patients, and every problem of the bad ones.
 
-    `letters` are each language's letters; `only` the ids of those asked for by name; `lang` the
-    command line's language, which outranks the lang column. `missing` are columns the header
-    lacks, said once there rather than on every row.
+    `letters` are the project's letters; `only` the ids of those asked for by name; `words` the
+    messages' language. `missing` are columns the header lacks, said once there rather than on
+    every row. A Patient's settings are settled later (settings.py's order).
     """
     patients: list[Patient] = []
     problems: list[Problem] = []
@@ -286,11 +297,6 @@ def check_rows(
     for number, cells in rows:
         source = _row(shown, number)
         found: list[Problem] = []
-        written = cells.get(LANG, "").strip().lower() or DEFAULT_LANG
-        if written not in letters:
-            hint = did_you_mean(written, letters, "write one of")
-            found.append(Problem(source, f"unknown language '{written}'{hint}", field=LANG))
-        language = lang or (written if written in letters else DEFAULT_LANG)
         folder, refused = _folder(cells.get(ID, ""), number, source)
         found += refused
         taken = folders.get(folder.casefold())
@@ -299,8 +305,8 @@ def check_rows(
             found.append(Problem(source, message, field=ID))
         folders.setdefault(folder.casefold(), number)
         data = details(cells)
-        wanted, mine, empty, absent = letters_for(data, letters[language], only)
-        values, invalid = validate_details(data, wanted, today, source, None, stylesheet)
+        wanted, mine, empty, absent = letters_for(data, letters, only)
+        values, invalid = validate_details(data, wanted, today, source, None, stylesheet, words)
         found += [p for p in invalid if p.field not in missing]
         found += _example(cells, source)
         if only and (empty or absent):
@@ -310,9 +316,8 @@ def check_rows(
         if found:
             problems += found
         else:
-            settings = Settings(lang=language)
             own = bool(mine)
-            patients.append(Patient(number, folder, settings, tuple(wanted), own, values))
+            patients.append(Patient(number, folder, Settings(), tuple(wanted), own, values))
     return patients, problems
 
 
@@ -320,7 +325,7 @@ def details(cells: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     """A row as a details file's data: an empty cell is a key left out, choices split at ;."""
     data: dict[str, dict[str, Any]] = {}
     for key, cell in cells.items():
-        known = BY_KEY.get(key)
+        known = BY_KEY.get(SHORT.get(key, key))
         if known is None or not cell.strip():
             continue
         data.setdefault(known.section, {})[known.name] = _value(known.type, cell)
@@ -376,10 +381,23 @@ def _columns(letter: str) -> str:
     return " or ".join(f"the {section}.* columns" for section in LETTER_SECTIONS[letter])
 
 
-def _settled(patient: Patient, paper: str | None, region: str | None, clinic) -> Patient:
-    """Region and paper: the command line's, else the row's, else the clinic's (settings.py)."""
-    settings = resolve(region, paper, patient.values, clinic)
-    return replace(patient, settings=replace(settings, lang=patient.settings.lang))
+def _settled(
+    patient: Patient, paper: str | None, region: str | None, lang: str | None, clinic
+) -> Patient:
+    """Region, paper and language: the command line's, else the row's, else the clinic's."""
+    return replace(patient, settings=resolve(region, paper, patient.values, clinic, lang))
+
+
+def _libraries(
+    project: Project, clinic: Clinic | None, patients: Sequence[Patient], english: Library
+) -> dict[str, Library]:
+    """Each language's sheets that the patients need (a translation may be in progress)."""
+    libraries = {DEFAULT_LANG: english}
+    for code in sorted({p.settings.lang for p in patients} - {DEFAULT_LANG}):
+        needed = {id for p in patients if p.settings.lang == code for id in p.letters}
+        needed |= set(beside_ids(english))
+        libraries[code] = load_library(project, clinic, code, only=needed)
+    return libraries
 
 
 class Document(NamedTuple):
@@ -434,7 +452,11 @@ def render_batch(
     results: dict[Job, Rendered] = {}
     remaining = {p.row: len(letters[p.row]) for p in patients}
     folders = {p.row: p.folder for p in patients}
-    for result in run_jobs(project, clinic, work, jobs or default_jobs()):
+    # Just the sheets the batch needs, in every language (a translation may be in progress).
+    needed = sorted(
+        {id for p in patients for id in p.letters} | set(beside_ids(libraries[DEFAULT_LANG]))
+    )
+    for result in run_jobs(project, clinic, work, jobs or default_jobs(), only=needed):
         # A Job's identity leaves out its values: the row tells one patient's from another's.
         results[result.job] = result
         row = result.job.row
@@ -565,7 +587,7 @@ def template() -> bytes:
     gets letters. Saved with a byte-order mark, so that Excel opens accented names right.
     """
     buffer = io.StringIO()
-    rows = [COLUMNS, ["", "", *(_example_cell(f) for f in FIELDS)]]
+    rows = [TEMPLATE_COLUMNS, ["", *(_example_cell(f) for f in FIELDS)]]
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -585,7 +607,6 @@ def column_guide(strings: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Each column and what it takes, for init-batch to show (CSV has no comments)."""
     guide = [
         (ID, "the patient's folder: letters, digits, - _ and .; empty: the row number (0007)"),
-        (LANG, f"the letters' language: {', '.join(LANGS)}; empty: {DEFAULT_LANG}"),
     ]
     for known in FIELDS:
         said = [strings["fields"][known.key]["help"].split(";")[0]]

@@ -410,13 +410,9 @@ def value_fix(field: Field, value: Any) -> str | None:
     return None
 
 
-def date_fix(value: Any) -> str:
-    """How to write a date, without a file's syntax (for a form's box or a table's cell)."""
-    written = str(value).strip()
-    readings = _readings(written) if OTHER_DATE.match(written) else []
-    if not readings:
-        return "write the date year-month-day, like 2026-12-01"
-    return f"dates are written year-month-day, not {written}: {' or '.join(readings)}"
+def date_readings(written: str) -> list[str]:
+    """The dates a day-and-month date could be (12/01/2026: 2026-12-01 or 2026-01-12)."""
+    return _readings(written) if OTHER_DATE.match(written) else []
 
 
 def _quoted(text: str) -> str:

@@ -25,10 +25,12 @@ PARENT_CHECK_SECONDS = 0.5
 
 # A worker's renderers, one per language and region, made when its first job in them arrives.
 _renderers: dict[tuple[str, str | None], Renderer] = {}
-_setup: tuple[Project, Clinic | None] | None = None
+_setup: tuple[Project, Clinic | None, tuple[str, ...] | None] | None = None
 
 
-def _start(project: Project, clinic: Clinic | None, parent: int) -> None:
+def _start(
+    project: Project, clinic: Clinic | None, parent: int, only: tuple[str, ...] | None = None
+) -> None:
     global _setup
     # Ctrl-C reaches every process of the terminal's group; the parent alone answers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -36,7 +38,7 @@ def _start(project: Project, clinic: Clinic | None, parent: int) -> None:
     # A worker that ends normally runs multiprocessing's finalizers (not atexit) on the way out.
     util.Finalize(None, _clean_up, exitpriority=10)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _setup = (project, clinic)
+    _setup = (project, clinic, only)
 
 
 def _clean_up() -> None:
@@ -62,7 +64,8 @@ def _run(job: Job) -> Rendered:
     assert _setup is not None
     made_in = (job.lang, job.region)
     if made_in not in _renderers:
-        _renderers[made_in] = Renderer(*_setup, job.lang, job.region)
+        project, clinic, only = _setup
+        _renderers[made_in] = Renderer(project, clinic, job.lang, job.region, only=only)
     return _renderers[made_in].run(job)
 
 
@@ -77,12 +80,14 @@ def run_jobs(
     processes: int,
     renderer: Renderer | None = None,
     follow_up: Callable[[], Sequence[Job]] | None = None,
+    only: Sequence[str] | None = None,
 ) -> Iterator[Rendered]:
     """Render every job, in any mix of editions and languages; results come in completion
     order. The bytes never depend on order. A given renderer serves jobs in its language that
     name no region of their own.
 
-    After each result is consumed, follow_up (if given) may return more jobs; they go ahead of
+    `only` (sheet ids) is the build's --only: renderers read just those sheets. After each
+    result is consumed, follow_up (if given) may return more jobs; they go ahead of
     those still waiting (they are booklets, held back until their sheets' pages were known).
     """
     waiting = deque(sorted(jobs, key=_longest_first))
@@ -99,17 +104,17 @@ def run_jobs(
                 job = waiting.popleft()
                 made_in = (job.lang, job.region)
                 if made_in not in renderers:
-                    renderers[made_in] = Renderer(project, clinic, job.lang, job.region)
-                    own.append(renderers[made_in])
+                    made = Renderer(project, clinic, job.lang, job.region, only=only)
+                    renderers[made_in] = made
+                    own.append(made)
                 yield renderers[made_in].run(job)
                 more()
         finally:
             for made in own:
                 made.close()
         return
-    pool = ProcessPoolExecutor(
-        processes, initializer=_start, initargs=(project, clinic, os.getpid())
-    )
+    setup = (project, clinic, os.getpid(), tuple(only) if only else None)
+    pool = ProcessPoolExecutor(processes, initializer=_start, initargs=setup)
     running: set[Future] = set()
     try:
         # Only as many jobs in flight as workers, so a job released later can still go first.
