@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from handoutkit.batch import COLUMNS
+from handoutkit.batch import TEMPLATE_COLUMNS
 from handoutkit.language import LANGS
 from make_handouts import main
 
@@ -352,7 +352,7 @@ def test_init_batch_template_round_trips(capsys):
     assert "employer.accommodations" in stdout and "flexible-hours;remote-work" in stdout
     assert stdout.endswith(" letters --batch patients.csv --out patients-letters\n")
     header, example = list(csv.reader(io.StringIO(template.read_text(encoding="utf-8-sig"))))
-    assert tuple(header) == COLUMNS
+    assert tuple(header) == TEMPLATE_COLUMNS
     # Left as it is, the made-up example is refused: no letters for a person who does not exist.
     out = Path("out")
     code, _, stderr = batch(capsys, template, out)
@@ -376,15 +376,23 @@ def test_init_batch_template_round_trips(capsys):
 
 
 def test_unknown_and_missing_columns(capsys):
-    rows = [{"person.nmae": "x", "region": "uk", "medication.name": "clonazepam"}]
+    rows = [{"person.nmae": "x", "dose": "1 mg", "medication.name": "clonazepam"}]
     code, _, stderr = batch(capsys, table(*rows), Path("out"))
     assert code == 2
     assert stderr.splitlines() == [
         "error: patients.csv: header: person.nmae: unknown column; did you mean 'person.name'?",
-        "error: patients.csv: header: region: unknown column; did you mean 'settings.region'?",
+        "error: patients.csv: header: dose: unknown column; did you mean 'medication.dose'?",
         "error: patients.csv: header: person.name: is missing: every patient's letters need "
         "their name",
     ]
+
+
+def test_a_setting_by_its_short_and_long_names_is_one_column_twice(capsys):
+    code, _, stderr = batch(capsys, table({**ANA, "lang": "en", "settings.lang": "es"}), Path("o"))
+    assert code == 2
+    assert stderr == (
+        "error: patients.csv: header: settings.lang: is column 6 and column 7: keep one of them\n"
+    )
 
 
 def test_a_spreadsheets_semicolons_and_the_lang_column(capsys):
@@ -394,11 +402,29 @@ def test_a_spreadsheets_semicolons_and_the_lang_column(capsys):
     assert '"fatigue;sleep"' in csv_file.read_text()
     code, _, stderr = batch(capsys, csv_file, Path("out"))
     assert code == 2
-    languages = ", ".join(LANGS)  # en, and es once the Spanish letters are in
-    assert (
-        stderr
-        == f"error: patients.csv: row 2: lang: unknown language 'fr'; write one of {languages}\n"
+    # lang is settings.lang for short, as at the top of a details file.
+    languages = ", ".join(LANGS)  # en, es
+    assert stderr == (
+        "error: patients.csv: row 2: settings.lang: unknown choice 'fr'; write one of "
+        f"{languages}\n"
     )
+
+
+def test_each_patient_in_their_own_language(capsys):
+    rows = [ANA, {**LI, "lang": "es", "id": "li"}]
+    code, _, stderr = batch(capsys, table(*rows), Path("o"), "--only", "physician-letter")
+    assert code == 0, stderr
+    assert sorted(p.name for p in Path("o", "li").iterdir()) == [
+        "physician-letter-es.pdf",
+        "using-your-letters-es.pdf",
+    ]
+    spanish = text_of(PdfReader(Path("o", "li", "physician-letter-es.pdf")))
+    english = text_of(PdfReader(Path("o", "0001", PHYSICIAN)))
+    assert "Li Marrowfield" in spanish and "Dear" in english and "Dear" not in spanish
+    titles = [
+        [t for t, _ in children] for _, _, children in outline(PdfReader(Path("o", "letters.pdf")))
+    ]
+    assert titles[0] != titles[1], "each bookmark in its patient's language"
 
 
 def test_where_batch_letters_may_go(capsys):
