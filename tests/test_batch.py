@@ -385,6 +385,9 @@ def test_unknown_and_missing_columns(capsys):
         "error: patients.csv: header: person.name: is missing: every patient's letters need "
         "their name",
     ]
+    # A column's mistake is every row's: --skip-bad cannot leave it out.
+    assert batch(capsys, table(*rows), Path("out"), "--skip-bad")[0] == 2
+    assert not Path("out").exists()
 
 
 def test_a_setting_by_its_short_and_long_names_is_one_column_twice(capsys):
