@@ -18,6 +18,7 @@ from ..content import Handout
 from ..editions import PAPERS, Edition
 from ..errors import Problem
 from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, NUMBER, NUMBERS, SECTIONS, TEXT, Field
+from ..language import DEFAULT_LANG
 from ..placeholders import PLACEHOLDER
 from ..regions import REGIONS
 
@@ -31,7 +32,9 @@ def _setting(name: str) -> str:
 
 
 REGION, PAPER, LARGE_PRINT = _setting("region"), _setting("paper"), _setting("large_print")
-SETTINGS = (REGION, PAPER, LARGE_PRINT)
+# The letter's language, chosen apart from the page's (which travels in the URL as ?lang=).
+LETTER_LANG = "settings.lang" if "settings.lang" in BY_KEY else "letter_lang"
+SETTINGS = (REGION, PAPER, LARGE_PRINT, LETTER_LANG)
 TRUE, FALSE = "true", "false"
 UPLOAD, UPLOAD_ID = "answers", "f-answers"  # the file box of "Open my answers"
 FORM = "form"  # the source of problems the form finds itself, in its own words
@@ -96,6 +99,8 @@ class LetterForm:
     letter: Handout
     groups: tuple[Group, ...]
     fields: tuple[Field, ...]  # the details fields this letter prints, registry order
+    langs: tuple[str, ...] = ()  # the languages it can be made in
+    only_in: str = ""  # said when it is made in one language only, not the page's
 
     @property
     def keys(self) -> set[str]:
@@ -125,8 +130,12 @@ def build_form(
     strings: Mapping[str, Any],
     web: Mapping[str, Any],
     regions: Mapping[str, str],
+    langs: tuple[str, ...] = (),
 ) -> LetterForm:
-    """The letter's form: one group per details section it uses, then the print settings."""
+    """The letter's form: one group per details section it uses, then the print settings.
+
+    `langs` are the languages the letter can be made in; with more than one, the form asks.
+    """
     fields = letter_fields(letter.id)
     words = web["form"]
     groups = []
@@ -148,6 +157,11 @@ def build_form(
         Control(PAPER, "radios", words["paper"], "", paper_options),
         Control(LARGE_PRINT, "checkbox", words["large_print"], words["large_print_label"]),
     )
+    if len(langs) > 1:
+        names = words["letter_langs"]
+        options = tuple(Option(code, names.get(code, code)) for code in langs)
+        hint = words["letter_lang_hint"]
+        settings += (Control(LETTER_LANG, "radios", words["letter_lang"], hint, options),)
     # Whatever else the registry asks about how letters are made (not a letter's own detail).
     settings += tuple(
         Control(f.key, "radios", strings["fields"].get(f.key, {}).get("label", f.name), "",
@@ -156,7 +170,9 @@ def build_form(
         if f.section == "settings" and f.key not in SETTINGS and f.choices
     )  # fmt: skip
     groups.append(Group("settings", words["settings_heading"], settings))
-    return LetterForm(letter, tuple(groups), fields)
+    own = web["lang_tag"].split("-")[0]
+    only_in = words["only_in"].get(langs[0], "") if len(langs) == 1 and langs[0] != own else ""
+    return LetterForm(letter, tuple(groups), fields, langs, only_in)
 
 
 def _control(
@@ -240,8 +256,11 @@ def _same_words(hint: str, label: str) -> bool:
 # Answers: what the form shows and posts ---------------------------------------------------------
 
 
-def default_answers(form: LetterForm, today: dt.date, region: str, edition: Edition) -> Answers:
-    """A fresh form: today's date, every request ticked, the clinic's region and paper."""
+def default_answers(
+    form: LetterForm, today: dt.date, region: str, edition: Edition, lang: str = ""
+) -> Answers:
+    """A fresh form: today's date, every request ticked, the clinic's region and paper, and
+    the letter in the page's language (`lang`) when it can be made in it."""
     answers: Answers = {}
     for f in form.fields:
         if f.default == "today":
@@ -256,6 +275,8 @@ def default_answers(form: LetterForm, today: dt.date, region: str, edition: Edit
     answers.update(
         {REGION: region, PAPER: edition.paper, LARGE_PRINT: TRUE if edition.large_print else ""}
     )
+    if form.langs:
+        answers[LETTER_LANG] = lang if lang in form.langs else form.langs[0]
     return answers
 
 
@@ -329,11 +350,17 @@ def answers_from_details(data: Mapping[str, Any]) -> Answers:
 
 
 def settings_from_answers(
-    answers: Answers, default_region: str, default_edition: Edition, words: Mapping[str, str]
-) -> tuple[str, Edition, list[Problem]]:
-    """Region and edition chosen on the form, else the defaults; problems name the control.
+    answers: Answers,
+    default_region: str,
+    default_edition: Edition,
+    words: Mapping[str, str],
+    langs: tuple[str, ...] = (DEFAULT_LANG,),
+) -> tuple[str, Edition, str, list[Problem]]:
+    """Region, edition and the letter's language chosen on the form, else the defaults (the
+    letter's first language); problems name the control.
 
-    A setting the registry has is checked by validate_details with the other details.
+    A setting the registry has is checked by validate_details with the other details; the
+    letter's language is checked here as well, against the languages this letter comes in.
     """
     problems = []
     region = answers.get(REGION) or default_region
@@ -347,7 +374,13 @@ def settings_from_answers(
             problems.append(Problem(FORM, words["unknown_paper"], field=PAPER))
         paper = default_edition.paper
     large = answers.get(LARGE_PRINT) in (TRUE, "on")
-    return region, Edition(paper, large), problems
+    lang = answers.get(LETTER_LANG) or langs[0]
+    if lang not in langs:
+        registry = BY_KEY.get(LETTER_LANG)
+        if registry is None or lang in (registry.choices or ()):  # else the registry says it
+            problems.append(Problem(FORM, words["unknown_lang"], field=LETTER_LANG))
+        lang = langs[0]
+    return region, Edition(paper, large), lang, problems
 
 
 def longest_answer(form: LetterForm, answers: Answers) -> Field | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ from .. import cache
 from ..build import plan
 from ..content import Handout
 from ..editions import PAPERS, Edition
+from ..errors import HandoutError
 from ..fields import ON_REQUEST
 from ..kinds import KINDS
+from ..language import DEFAULT_LANG, LANGS, Language, load_language
 from ..library import Library, load_library
 from ..regions import REGIONS, load_regions
 from ..render import Templates
@@ -29,6 +32,7 @@ from .settings import Settings
 HOWTO_ID = "using-your-letters"  # the sheet shown on the form pages, when the project has it
 EDITIONS = tuple(Edition(paper, large) for paper in PAPERS for large in (False, True))
 WEB = Path(str(files(__package__)))
+log = logging.getLogger("handoutkit.web")
 
 
 @dataclass(frozen=True)
@@ -39,42 +43,41 @@ class Download:
     name: str  # <id>, <id>-fillable or booklet
 
 
-class Site:
-    """One project, validated once at start-up, and everything the pages need from it."""
+@dataclass(frozen=True)
+class Handouts:
+    """What the home page offers to download: the sheets of one language, and which one."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.library: Library = load_library(
-            settings.project, settings.clinic, settings.lang, _default_region(settings)
+    lang: str
+    groups: Mapping[str, list[Download]]
+    # False when the page's language has no sheets yet and these are the default language's.
+    own: bool = True
+
+
+class Interface:
+    """The pages in one language: their words, the project's words for each question, and the
+    sheets in that language (or, while it has none yet, the default language's)."""
+
+    def __init__(self, site: Site, code: str, web: Mapping[str, Any], library: Library,
+                 sheets: Library):  # fmt: skip
+        self.site, self.code, self.web = site, code, web
+        # Labels, help and the letters' own words come from the project's strings file.
+        self.strings = library.language.strings
+        self.library = library
+        self.sheets = sheets  # the library whose sheets this language's pages show
+        self.regions = _region_names(library)
+        # Each document once, in the site's order: its version in this language where there is
+        # one, else the default language's (a note of work limits is never in Spanish).
+        own = {h.id: h for h in sheets.handouts}
+        self.letters = {id: own.get(id, h) for id, h in site.letters.items()}
+        self.handouts = Handouts(
+            sheets.language.code, _downloads(sheets, web), own=sheets is library
         )
-        self.region = self.library.region["region"]
-        self.edition = Edition((settings.clinic.paper if settings.clinic else None) or "letter")
-        self.strings = self.library.language.strings
-        self.web = _web_strings(settings.lang)
-        regions = load_regions(settings.project).regions
-        self.regions = {code: regions[code]["name"] for code in REGIONS}
-        # Every document with fields has its form: a person's own letters, and the ones a
-        # prescriber or clinician writes for them (the taper plan, the note of work limits).
-        self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
-        self.env = _environment(self.web)
-        self.howto = self._howto()
-        self.downloads = self._downloads()
-        self.names = {d.name for group in self.downloads.values() for d in group}
-        self.editions = {e.name: e for e in EDITIONS}
-        self._memory: dict[tuple[str, str], bytes] = {}
+        self._howto: Markup | bool | None = False
         self._forms: dict[str, LetterForm] = {}
 
-    def for_clinicians(self, letter: Handout) -> bool:
-        """Written by a prescriber or clinician, not by the person: made only on request."""
-        return letter.id in ON_REQUEST
-
-    def group(self, letter: Handout) -> list[Handout]:
-        """The documents made by the same hands as this one (the person's, or a clinician's)."""
-        return [
-            h
-            for h in self.letters.values()
-            if self.for_clinicians(h) == self.for_clinicians(letter)
-        ]
+    @property
+    def tag(self) -> str:
+        return self.web["lang_tag"]
 
     def words(self, letter: Handout) -> Mapping[str, Any]:
         """The form page's words, with those a clinician's page says differently ([form_for])."""
@@ -82,41 +85,99 @@ class Site:
 
     def form(self, letter: Handout) -> LetterForm:
         if letter.id not in self._forms:
-            self._forms[letter.id] = build_form(letter, self.strings, self.web, self.regions)
+            self._forms[letter.id] = build_form(
+                letter, self.strings, self.web, self.regions, self.site.letter_langs(letter.id)
+            )
         return self._forms[letter.id]
 
-    def _howto(self) -> Markup | None:
-        """The using-your-letters sheet's own text, as HTML, when the project has that sheet."""
-        handout = next((h for h in self.library.handouts if h.id == HOWTO_ID), None)
-        if handout is None:
-            return None
-        templates = Templates(
-            self.settings.project, self.library.region, self.library.language, self.settings.clinic
-        )
-        return Markup(templates.body(handout).body_html)
+    def group(self, letter: Handout) -> list[Handout]:
+        """The documents made by the same hands as this one (the person's, or a clinician's)."""
+        mine = self.site.for_clinicians(letter)
+        return [h for h in self.letters.values() if self.site.for_clinicians(h) == mine]
 
-    def _downloads(self) -> dict[str, list[Download]]:
-        """Every handout and the booklet; the letters blank and fillable, as `build` makes them."""
-        groups: dict[str, list[Download]] = {"sheets": [], "blank": [], "fillable": []}
-        for h in self.library.handouts:
-            if KINDS[h.kind].fillable:
-                groups["blank"].append(Download(h.title, h.id))
-                groups["fillable"].append(Download(h.title, f"{h.id}-fillable"))
-            else:
-                groups["sheets"].append(Download(h.title, h.id))
-        groups["booklet"] = [Download(self.web["home"]["booklet"], BOOKLET_ID)]
-        return groups
+    @property
+    def howto(self) -> Markup | None:
+        """The using-your-letters sheet's own text, as HTML, when the project has that sheet."""
+        if self._howto is False:
+            self._howto = _howto(self.site.settings, self.sheets)
+        return self._howto  # type: ignore[return-value]
+
+
+class Site:
+    """One project, validated once at start-up, and everything the pages need from it."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.default = settings.lang
+        self.library: Library = load_library(
+            settings.project, settings.clinic, settings.lang, _default_region(settings)
+        )
+        self.region = self.library.region["region"]
+        self.edition = Edition((settings.clinic.paper if settings.clinic else None) or "letter")
+        # Every document with fields has its form: a person's own letters, and the ones a
+        # prescriber or clinician writes for them (the taper plan, the note of work limits).
+        self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
+        # The sheets of every language the project builds whose sheets load; a language whose
+        # translations are missing or broken is left out here (build --lang says why).
+        self.libraries = {settings.lang: self.library}
+        for code in LANGS:
+            if code not in self.libraries:
+                library = _library(settings, code)
+                if library is not None:
+                    self.libraries[code] = library
+        self.env = _environment()
+        self.interfaces: dict[str, Interface] = {}
+        for code in _web_langs():
+            if code != settings.lang and code not in LANGS:
+                continue  # the project cannot print this language's words
+            web = _web_strings(code)
+            sheets = self.libraries.get(code)
+            if sheets is not None:
+                self.interfaces[code] = Interface(self, code, web, sheets, sheets)
+                continue
+            language = _language(settings, code)
+            if language is not None:
+                words = replace(self.library, language=language)
+                self.interfaces[code] = Interface(self, code, web, words, self.library)
+        self.editions = {e.name: e for e in EDITIONS}
+        self._memory: dict[tuple[str, str, str], bytes] = {}
+
+    def interface(self, code: str | None) -> Interface:
+        """The pages in `code` when the app has them, else in the default language."""
+        return self.interfaces.get(code or "") or self.interfaces[self.default]
+
+    @property
+    def langs(self) -> list[str]:
+        """The languages the pages come in, the default first."""
+        return sorted(self.interfaces, key=lambda code: code != self.default)
+
+    def letter_langs(self, id: str) -> tuple[str, ...]:
+        """The languages a document can be made in: those whose sheets have it, default first."""
+        found = [code for code, library in self.libraries.items()
+                 if any(h.id == id for h in library.handouts)]  # fmt: skip
+        return tuple(sorted(found, key=lambda code: (code != DEFAULT_LANG, code)))
+
+    def names(self, lang: str) -> set[str]:
+        library = self.libraries.get(lang)
+        if library is None:
+            return set()
+        return {d.name for group in _downloads(library, {}).values() for d in group}
+
+    def for_clinicians(self, letter: Handout) -> bool:
+        """Written by a prescriber or clinician, not by the person: made only on request."""
+        return letter.id in ON_REQUEST
 
     # Handouts: from build/ when it is up to date, else rendered once and kept in memory.
 
-    def built(self, name: str, edition: Edition) -> bytes | None:
+    def built(self, name: str, edition: Edition, lang: str = DEFAULT_LANG) -> bytes | None:
         """The PDF `build` wrote, if its record says it was made from exactly this content."""
         out = self.settings.build_dir
-        if out is None or not out.is_dir():
+        library = self.libraries.get(lang)
+        if out is None or library is None or not out.is_dir():
             return None
         record = cache.load(out)
         base = cache.base_fingerprint(self.settings.project, self.settings.clinic)
-        jobs = plan(self.library, self.library.handouts, [edition], base, booklet=True)
+        jobs = plan(library, library.handouts, [edition], base, booklet=True)
         job = next((j for j in jobs if j.name == name), None)
         entry = record.get(job.path) if job else None
         if job is None or not entry or entry.get("key") != job.key:
@@ -127,26 +188,71 @@ class Site:
             return None
         return data if hashlib.sha256(data).hexdigest() == entry.get("sha256") else None
 
-    def remembered(self, name: str, edition: Edition) -> bytes | None:
-        return self._memory.get((name, edition.name))
+    def remembered(self, name: str, edition: Edition, lang: str = DEFAULT_LANG) -> bytes | None:
+        return self._memory.get((lang, name, edition.name))
 
-    def remember(self, name: str, edition: Edition, data: bytes) -> None:
-        # Bounded by the handouts that exist: at most (sheets + 1) x 4 editions.
-        self._memory[(name, edition.name)] = data
+    def remember(self, name: str, edition: Edition, data: bytes, lang: str = DEFAULT_LANG) -> None:
+        # Bounded by the handouts that exist: at most (sheets + 1) x 4 editions per language.
+        self._memory[(lang, name, edition.name)] = data
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
+
+
+def _downloads(library: Library, web: Mapping[str, Any]) -> dict[str, list[Download]]:
+    """Every handout and the booklet; the letters blank and fillable, as `build` makes them."""
+    groups: dict[str, list[Download]] = {"sheets": [], "blank": [], "fillable": []}
+    for h in library.handouts:
+        if KINDS[h.kind].fillable:
+            groups["blank"].append(Download(h.title, h.id))
+            groups["fillable"].append(Download(h.title, f"{h.id}-fillable"))
+        else:
+            groups["sheets"].append(Download(h.title, h.id))
+    groups["booklet"] = [Download(web.get("home", {}).get("booklet", ""), BOOKLET_ID)]
+    return groups
+
+
+def _howto(settings: Settings, library: Library) -> Markup | None:
+    handout = next((h for h in library.handouts if h.id == HOWTO_ID), None)
+    if handout is None:
+        return None
+    templates = Templates(settings.project, library.region, library.language, settings.clinic)
+    return Markup(templates.body(handout).body_html)
+
+
+def _region_names(library: Library) -> dict[str, str]:
+    regions = load_regions(library.project).regions
+    return {code: regions[code]["name"] for code in REGIONS if code in regions}
+
+
+def _library(settings: Settings, code: str) -> Library | None:
+    try:
+        return load_library(settings.project, settings.clinic, code, _default_region(settings))
+    except HandoutError:
+        log.warning("no %s sheets: the pages offer the %s ones", code, settings.lang)
+        return None
+
+
+def _language(settings: Settings, code: str) -> Language | None:
+    try:
+        return load_language(settings.project.strings, code)
+    except HandoutError:
+        return None
 
 
 def _default_region(settings: Settings) -> str | None:
     return settings.clinic.region if settings.clinic else None
 
 
+def _web_langs() -> list[str]:
+    return sorted(path.stem for path in (WEB / "strings").glob("*.toml"))
+
+
 def _web_strings(lang: str) -> Mapping[str, Any]:
     return tomllib.loads((WEB / "strings" / f"{lang}.toml").read_text(encoding="utf-8"))
 
 
-def _environment(web: Mapping[str, Any]) -> jinja2.Environment:
+def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(WEB / "templates"),
         autoescape=True,
@@ -155,5 +261,4 @@ def _environment(web: Mapping[str, Any]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["fmt"] = lambda text, **values: text.format(**values)
-    env.globals["w"] = web
     return env

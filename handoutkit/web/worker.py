@@ -15,6 +15,7 @@ from ..config import Clinic
 from ..editions import Edition
 from ..errors import HandoutError, Problem
 from ..kinds import KINDS
+from ..language import DEFAULT_LANG
 from ..personal import render_letters
 from ..project import Project
 from ..renderer import BOOKLET_ID, Job, Renderer
@@ -28,7 +29,7 @@ class Setup:
 
     project: Project
     clinic: Clinic | None
-    lang: str
+    lang: str  # the default language, the one a worker warms up with
     region: str  # the default region (the clinic's), used for handouts
 
 
@@ -41,6 +42,7 @@ class LetterTask:
     edition: Edition
     region: str
     preview: bool = False
+    lang: str = DEFAULT_LANG  # the letter's language, chosen apart from the page's
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class HandoutTask:
 
     name: str  # <id>, <id>-fillable or booklet
     edition: Edition
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,18 @@ class Result:
 
 
 class Worker:
-    """One Renderer per region, made on first use and kept warm."""
+    """One Renderer per language and region, made on first use and kept warm."""
 
     def __init__(self, setup: Setup):
         self.setup = setup
-        self._renderers: dict[str, Renderer] = {}
+        self._renderers: dict[tuple[str, str], Renderer] = {}
 
-    def renderer(self, region: str) -> Renderer:
-        if region not in self._renderers:
+    def renderer(self, region: str, lang: str | None = None) -> Renderer:
+        key = (lang or self.setup.lang, region)
+        if key not in self._renderers:
             setup = self.setup
-            self._renderers[region] = Renderer(setup.project, setup.clinic, setup.lang, region)
-        return self._renderers[region]
+            self._renderers[key] = Renderer(setup.project, setup.clinic, key[0], region)
+        return self._renderers[key]
 
     def warm(self) -> None:
         """Import WeasyPrint and load the fonts now, so the first person does not wait for it."""
@@ -89,31 +93,27 @@ class Worker:
         return self.handout(task)
 
     def letter(self, task: LetterTask) -> Result:
-        renderer = self.renderer(task.region)
+        renderer = self.renderer(task.region, task.lang)
         try:
             rendered = render_letters(renderer, task.values, task.edition, [task.letter])
         except HandoutError as exc:
             return Result(problems=tuple(exc.problems))
-        # Only the letter asked for (render_letters names it, e.g. <id>-large.pdf).
+        # Only the letter asked for (render_letters names it, e.g. <id>-large-es.pdf).
         [(name, data)] = [(n, d) for n, d in rendered if n.startswith(task.letter)]
         pages, images = page_images(data, task.preview)
         warnings = tuple(getattr(rendered, "warnings", ()))
         return Result(name, data, pages, images, warnings=warnings)
 
     def handout(self, task: HandoutTask) -> Result:
-        renderer = self.renderer(self.setup.region)
+        renderer = self.renderer(self.setup.region, task.lang)
         if task.name == BOOKLET_ID:
             handouts = renderer.library.booklet
             pages = 2 + sum(h.page_budget(task.edition.large_print) for h in handouts)
-            job = Job(
-                "booklet", BOOKLET_ID, task.edition, self.setup.lang, notes_page=pages % 2 == 1
-            )
+            job = Job("booklet", BOOKLET_ID, task.edition, task.lang, notes_page=pages % 2 == 1)
         elif task.name.endswith("-fillable"):
-            job = Job(
-                "fillable", task.name.removesuffix("-fillable"), task.edition, self.setup.lang
-            )
+            job = Job("fillable", task.name.removesuffix("-fillable"), task.edition, task.lang)
         else:
-            job = Job("sheet", task.name, task.edition, self.setup.lang)
+            job = Job("sheet", task.name, task.edition, task.lang)
         result = renderer.run(job)
         return Result(task.name, result.data, result.pages, problems=result.problems)
 
