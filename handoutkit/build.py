@@ -26,6 +26,7 @@ from .output import (
 )
 from .pool import default_jobs, run_jobs
 from .project import Project
+from .readability import SpanishScores
 from .renderer import BOOKLET_ID, Job, Rendered
 
 
@@ -37,6 +38,7 @@ class Built:
     seconds: float = 0.0
     reused: bool = False
     grade: float | None = None  # sheets rendered now: the reading grade of their own words
+    scores: SpanishScores | None = None  # Spanish sheets rendered now: INFLESZ, Fernández-Huerta
 
 
 Progress = Callable[[Built], None]
@@ -105,7 +107,7 @@ def build(
     or, with strict, stop the build before anything is rendered. Outputs of sheets that no
     longer exist are deleted before anything renders, each path passed to removed.
     """
-    libraries = [load_library(project, clinic, lang, today=today) for lang in langs]
+    libraries = [load_library(project, clinic, lang, today=today, only=only) for lang in langs]
     warnings = [w for library in libraries for w in library.warnings]
     if strict and warnings:
         raise ContentError([_strict(w) for w in dict.fromkeys(warnings)])
@@ -132,7 +134,8 @@ def build(
             if progress:
                 progress(built[job.path])
     todo = [job for job in planned if job.path not in built]
-    problems = _render(project, clinic, by_lang, todo, out, jobs or default_jobs(), built, progress)
+    processes = jobs or default_jobs()
+    problems = _render(project, clinic, by_lang, todo, out, processes, built, progress, only)
     ordered = [built[job.path] for job in planned if job.path in built]
     if out is not None and ordered:
         update_manifest(out, [b.output for b in ordered])
@@ -150,7 +153,7 @@ def build(
     if html and out is not None:
         from .preview import write_previews
 
-        write_previews(project, clinic, [j for j in planned if j.path in built], out)
+        write_previews(project, clinic, [j for j in planned if j.path in built], out, only)
     if problems:
         raise BuildError(problems)
     return ordered
@@ -176,7 +179,9 @@ def _prepare(
     return _Part(library, planned, gone)
 
 
-def _render(project, clinic, libraries, todo, out, processes, built, progress) -> list[Problem]:
+def _render(
+    project, clinic, libraries, todo, out, processes, built, progress, only=None
+) -> list[Problem]:
     """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were.
 
     Each booklet waits for its sheets' page counts (reused ones are known at once), so it is
@@ -193,7 +198,7 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
             write_atomic(out / job.path, result.data)
         item = describe(result.data, result.pages)
         output = _output(libraries[job.lang], job, item.pages, item.bytes, item.sha256)
-        built[job.path] = Built(output, result.seconds, grade=result.grade)
+        built[job.path] = Built(output, result.seconds, grade=result.grade, scores=result.scores)
         if progress:
             progress(built[job.path])
 
@@ -216,7 +221,7 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
     if not todo:
         return problems
     first = [job for job in todo if job.document != "booklet"] + release()
-    for result in run_jobs(project, clinic, first, processes, follow_up=release):
+    for result in run_jobs(project, clinic, first, processes, follow_up=release, only=only):
         if result.problems:
             problems.extend(result.problems)
             failed.add(result.job.path)

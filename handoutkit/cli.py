@@ -82,6 +82,13 @@ def parser() -> argparse.ArgumentParser:
     edition.add_argument(
         "--large-print", action="store_true", help="18 pt text, into <paper>-large/"
     )
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="the sheets' language: en (handouts/) or es (Spanish, handouts/es/, into "
+        "build/es/<edition>/); default: en",
+    )
 
     def command(name, help, description, example, parents=(common,)):
         return commands.add_parser(
@@ -99,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
         "Render every sheet to build/<edition>/<id>.pdf, plus booklet.pdf and the letters' "
         "fillable twins, and list them in build/manifest.json. Unchanged outputs are reused.",
         "handouts build --paper a4 --only for-physicians",
-        (common, edition),
+        (common, edition, language),
     )
     build_cmd.add_argument(
         "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
@@ -113,7 +120,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--all-editions",
         action="store_true",
-        help="every paper, standard and large print, in every language, in one run",
+        help="every paper, standard and large print, in every language (or --lang's), in one run",
     )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
@@ -130,9 +137,13 @@ def parser() -> argparse.ArgumentParser:
         "Validate every sheet, render every edition in memory, check page budgets and each "
         "sheet's reading grade against its audience's limit. Writes nothing.",
         "handouts check --paper a4",
+        (common, language),
     )
     check_cmd.add_argument(
         "--paper", choices=PAPERS, action="append", help="only this paper (default: both)"
+    )
+    check_cmd.add_argument(
+        "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
     )
     _strict_option(check_cmd)
     check_cmd.set_defaults(run=cmd_check)
@@ -169,6 +180,9 @@ def _letter_commands(command) -> None:
         "handouts init-details my-details.toml",
     )
     init_cmd.add_argument("file", type=Path, metavar="FILE", help="the file to create")
+    init_cmd.add_argument(
+        "--lang", choices=LANGS, help="the file's comments: en or es (Spanish); default: en"
+    )
     init_cmd.set_defaults(run=cmd_init_details)
     letters_cmd = command(
         "letters",
@@ -205,6 +219,12 @@ def _letter_commands(command) -> None:
         choices=REGIONS,
         help="where you live: crisis lines, law and date style (default: the details "
         "file's, else the clinic's, else us)",
+    )
+    letters_cmd.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="the letters' language: en, or es (Spanish, into <id>-es.pdf); default: the "
+        "details file's, else the clinic's, else en",
     )
     letters_cmd.set_defaults(run=cmd_letters)
 
@@ -321,12 +341,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     papers = args.paper or list(PAPERS)
     editions = [edition for edition in ALL_EDITIONS if edition.paper in papers]
-    built = build(_project(args), editions, out=None, clinic=clinic, warn=_warn, strict=args.strict)
+    lang = args.lang or DEFAULT_LANG
+    built = build(
+        _project(args),
+        editions,
+        out=None,
+        clinic=clinic,
+        warn=_warn,
+        strict=args.strict,
+        langs=(lang,),
+        only=args.only,
+    )
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
-    print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    scores = {b.output.id: b.scores for b in built if b.scores is not None}
+    if grades:
+        print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    if scores:
+        rows = [
+            (i, f"{s.inflesz:.1f}", s.band, f"{s.fernandez_huerta:.1f}") for i, s in scores.items()
+        ]
+        print(_table([("sheet", "INFLESZ", "band", "Fernández-Huerta"), *rows], right={1, 3}))
     sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
+    booklet = "" if args.only else " and the booklet"
+    language = "" if lang == DEFAULT_LANG else f" ({lang})"
     print(
-        f"\nok: {_count(sheets, 'sheet')} and the booklet fit their page budgets in "
+        f"\nok: {_count(sheets, 'sheet')}{booklet}{language} fit their page budgets in "
         f"{', '.join(e.name for e in editions)}; nothing written"
     )
     return 0
@@ -336,8 +375,11 @@ def cmd_init_details(args: argparse.Namespace) -> int:
     from .starter import starter_text
 
     path: Path = args.file
-    library = load_library(_project(args))
+    lang = args.lang or DEFAULT_LANG
+    library = load_library(_project(args), lang=lang)
     command = f"{self_command()} letters --details {shlex.quote(_shown(path))}"
+    if lang != DEFAULT_LANG:
+        command += f" --lang {lang}"
     text = starter_text(
         command,
         dt.date.today(),
@@ -410,6 +452,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         paper=args.paper,
         large_print=args.large_print,
         region=args.region,
+        lang=args.lang,
         only=args.only,
         clinic=_clinic(args),
     )
@@ -420,7 +463,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
     for problem in made.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     settings = made.settings
-    print(f"(region {settings.region}, paper {settings.paper})")
+    print(f"(region {settings.region}, paper {settings.paper}, language {settings.lang})")
     print("These letters hold your health information: print them, then keep them private.")
     return 0
 
@@ -500,9 +543,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.all_editions:
         if args.paper or args.large_print:
             raise InputError(Problem("--all-editions", ALL_EDITIONS_ALONE))
-        editions, langs = ALL_EDITIONS, LANGS
+        editions, langs = ALL_EDITIONS, (args.lang,) if args.lang else LANGS
     else:
-        editions, langs = [_edition(args, clinic)], (DEFAULT_LANG,)
+        editions, langs = [_edition(args, clinic)], (args.lang or DEFAULT_LANG,)
     started = time.perf_counter()
     removed: list[str] = []
 
@@ -526,7 +569,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         strict=args.strict,
     )
     elapsed = time.perf_counter() - started
-    where = out if len(editions) > 1 else out / editions[0].name
+    folder = "" if langs[0] == DEFAULT_LANG else f"{langs[0]}/"
+    where = out if len(editions) > 1 or len(langs) > 1 else out / f"{folder}{editions[0].name}"
     reused = sum(1 for b in built if b.reused)
     print()
     print(_summary(built))

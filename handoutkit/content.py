@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,13 +70,16 @@ class Handout:
         return self.large_print_pages if large_print else self.pages
 
 
-def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
-    """Load every NN-*.md in folder, in file order; raise ContentError listing every problem."""
+def load_handouts(
+    folder: Path, root: Path | None = None, names: Collection[str] | None = None
+) -> list[Handout]:
+    """Load every NN-*.md in folder (or just the files `names` lists), in file order; raise
+    ContentError listing every problem."""
     root = root or folder.parent
-    files = _sheet_files(folder)
+    files = [p for p in _sheet_files(folder) if names is None or p.name in names]
     problems: list[Problem] = []
     handouts: list[Handout] = []
-    if not files:
+    if not files and names is None:
         raise ContentError(Problem(_display(folder, root), "no handout files (*.md) found"))
     first_seen: dict[str, str] = {}
     partials = load_partials(folder / PARTIALS)

@@ -12,7 +12,7 @@ from typing import Any
 from .errors import ContentError, Problem, toml_problem
 
 DEFAULT_LANG = "en"
-LANGS = ("en",)
+LANGS = ("en", "es")
 # Pages whose footer is the page number alone: a letter's (print.css), and letter.css's own
 # names for a letter printed on its own, which has narrower margins.
 PAGES_ONLY = ("pages-only", "letter-alone", "letter-runs-on")

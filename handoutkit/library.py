@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
 from .regions import DEFAULT_REGION, load_regions, region_problems
+from .translation import load_translations
 
 SPANISH = "es"
 
@@ -45,16 +46,21 @@ def load_library(
     lang: str = DEFAULT_LANG,
     region: str | None = None,
     today: dt.date | None = None,
+    only: Collection[str] | None = None,
 ) -> Library:
     """Validate everything that can be validated without rendering; raise on any problem.
 
-    Sheets and regions are both read first, so one run reports the problems of both.
+    Sheets and regions are both read first, so one run reports the problems of both. A
+    translation's sheets come from handouts/<lang>/, one per English sheet (translation.py);
+    `only` (sheet ids) reads just those, so a translation in progress can be built.
     """
     project.check_layout()
     problems: list[Problem] = []
     handouts, regions = [], None
     try:
         handouts = load_handouts(project.handouts, project.root)
+        if lang != DEFAULT_LANG:
+            handouts = load_translations(project, lang, handouts, only)
     except ContentError as exc:
         problems += exc.problems
     try:
@@ -63,8 +69,6 @@ def load_library(
         problems += exc.problems
     if problems:
         raise ContentError(problems)
-    if lang == SPANISH:  # A sheet with `spanish: false` has no Spanish edition.
-        handouts = [h for h in handouts if h.spanish]
     code = region or (clinic.region if clinic else DEFAULT_REGION)
     region_data = regions.region(code)
     # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.

@@ -124,6 +124,7 @@ def build_letters(
     only: Sequence[str] | None = None,
     today: dt.date | None = None,
     clinic: Clinic | None = None,
+    lang: str | None = None,
 ) -> Made:
     """Render every letter the details ask for in memory; write them only once all of them fit.
 
@@ -135,7 +136,8 @@ def build_letters(
     """
     shown = _shown(details_file)
     data, found = read_details(details_file, shown)
-    letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
+    english = load_library(project, clinic).handouts
+    letters = [h for h in english if KINDS[h.kind].fields]
     candidates = [h.id for h in select(letters, only, what="letter")]
     # The taper plan and the clinician's note are made when a clinician added their section;
     # asked for by name without it, they are refused.
@@ -152,9 +154,12 @@ def build_letters(
         problems = sorted([*problems, *nothing], key=lambda p: (p.line is None, p.line or 0))
     if problems:
         raise InputError(problems)
-    made.settings = resolve(region, paper, values, clinic)
+    made.settings = resolve(region, paper, values, clinic, lang)
     edition = Edition(made.settings.paper, large_print)
-    with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
+    # Just the sheets these letters need, so a translation need not be complete to make them.
+    needed = [*wanted, *(h.id for h in english if KINDS[h.kind].beside_letters)]
+    settings = made.settings
+    with Renderer(project, clinic, settings.lang, settings.region, needed) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
         # A plan or a clinician's note made on its own is not one of the person's letters: the
         # how-to sheet goes only beside those.

@@ -36,6 +36,10 @@ def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
 
 
 def test_all_editions_in_one_run(mini_project: Path, capsys):
+    # Every language: the Spanish sheets are copies here (test_spanish.py has real ones).
+    (mini_project / "handouts" / "es").mkdir()
+    for sheet in (mini_project / "handouts").glob("*.md"):
+        (mini_project / "handouts" / "es" / sheet.name).write_text(sheet.read_text())
     out = mini_project / "out"
     code, stdout, stderr = run(
         capsys, "--project", str(mini_project), "--out", str(out), "--all-editions"
@@ -43,10 +47,13 @@ def test_all_editions_in_one_run(mini_project: Path, capsys):
     assert (code, stderr) == (0, "")
     folders = {"letter", "a4", "letter-large", "a4-large"}
     assert {p.parent.name for p in out.glob("*/*.pdf")} == folders
+    assert {p.parent.name for p in out.glob("es/*/*.pdf")} == folders
     manifest = json.loads((out / "manifest.json").read_text())
-    assert len(manifest["outputs"]) == 4 * 3
+    assert len(manifest["outputs"]) == 2 * 4 * 3
+    assert {e["lang"] for e in manifest["outputs"]} == {"en", "es"}
     # Several editions: the summary names each output with its folder.
-    assert "a4-large/first-sheet" in stdout and "12 PDFs in" in stdout
+    assert "a4-large/first-sheet" in stdout and "24 PDFs in" in stdout
+    assert "es/a4-large/first-sheet" in stdout
 
 
 def test_all_editions_refuses_a_paper(mini_project: Path, capsys):

@@ -92,6 +92,10 @@ def stub_project(tmp_path: Path) -> Path:
     (root / "handouts" / "02-a-letter.md").write_text(
         sheet_text("a-letter", "«A letter»", letter, action="", kind="letter", label="«From me»")
     )
+    # The stub language's own sheets: the same marked files, where a translation lives.
+    (root / "handouts" / "xx").mkdir()
+    for sheet in (root / "handouts").glob("*.md"):
+        (root / "handouts" / "xx" / sheet.name).write_text(sheet.read_text())
     return root
 
 

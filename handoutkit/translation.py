@@ -1,0 +1,75 @@
+"""A translation's sheets (handouts/<code>/): one per English sheet, matched by file name."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from .content import Handout, load_handouts
+from .errors import ContentError, Problem
+from .project import Project
+
+# What a translation must keep from its English sheet: the reader and the kind of page are the
+# same in every language (the page budget may grow by a page: Spanish runs longer).
+SAME = ("audience", "kind")
+
+
+def load_translations(
+    project: Project,
+    lang: str,
+    english: Sequence[Handout],
+    only: Collection[str] | None = None,
+) -> list[Handout]:
+    """The sheets of `lang`, in the English order; raise ContentError listing every problem.
+
+    Each English sheet has handouts/<lang>/<same file name>, unless its front matter says
+    `spanish: false` (a form for US clinicians). `only` (sheet ids) checks and loads just those
+    sheets, so a translation can be built while the rest are still being written; without it,
+    a missing or extra file is a problem.
+    """
+    folder = project.sheets(lang)
+    shown = f"{folder.relative_to(project.root).as_posix()}/"
+    wanted = {_file(h): h for h in english if h.spanish and (not only or h.id in only)}
+    left_out = {_file(h): h for h in english if not h.spanish}
+    present = {p.name for p in folder.glob("*.md")} if folder.is_dir() else set()
+    present = {name for name in present if not name.startswith((".", "#"))}
+    if not present and not only:
+        return _raise(Problem(shown, f"no sheets: a {lang} build needs one per English sheet"))
+    problems = [
+        Problem(f"{shown}{name}", f"missing: the translation of {english_h.source}")
+        for name, english_h in wanted.items()
+        if name not in present
+    ]
+    if not only:
+        for name in sorted(present - set(wanted)):
+            if name in left_out:
+                reason = f"{left_out[name].source} says `spanish: false`: it has no translation"
+            else:
+                reason = f"no English sheet handouts/{name}: a translation keeps its file name"
+            problems.append(Problem(f"{shown}{name}", f"extra file; {reason}"))
+    translated: list[Handout] = []
+    try:
+        translated = load_handouts(folder, project.root, names=set(wanted) & present)
+    except ContentError as exc:
+        problems += exc.problems
+    for handout in translated:
+        original = wanted[_file(handout)]
+        for key in SAME:
+            if getattr(handout, key) != getattr(original, key):
+                problems.append(
+                    Problem(
+                        handout.source,
+                        f"front matter '{key}' must be {getattr(original, key)!r}, as in "
+                        f"{original.source}; got {getattr(handout, key)!r}",
+                    )
+                )
+    if problems:
+        _raise(*problems)
+    return translated
+
+
+def _file(handout: Handout) -> str:
+    return handout.source.rsplit("/", 1)[-1]
+
+
+def _raise(*problems: Problem):
+    raise ContentError(list(problems))

@@ -1,0 +1,252 @@
+"""The Spanish edition's machinery, on tiny Spanish sheets in throwaway projects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from handoutkit import ContentError, Edition, Project, build, load_library
+from handoutkit.cli import main
+from handoutkit.language import LANGS, _keys, load_language
+
+from .conftest import ROOT, copy_project, sheet_text
+
+SPANISH_BODY = (
+    "## Qué es\n\nSu cuerpo se acostumbró al medicamento. Si lo deja de golpe, puede sentirse "
+    "mal.\n"
+)
+SPANISH_ACTION = '\n<div class="action" markdown>\nHable con su médico.\n</div>\n'
+
+
+def spanish_sheet(id: str, title: str = "Una hoja", **front: object) -> str:
+    return sheet_text(id, title, SPANISH_BODY, SPANISH_ACTION, **front)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Two English sheets and a US-only form; the two sheets translated in handouts/es/."""
+    root = copy_project(tmp_path / "p", with_handouts=False)
+    handouts = root / "handouts"
+    (handouts / "01-first-sheet.md").write_text(sheet_text("first-sheet", "First sheet"))
+    (handouts / "02-second-sheet.md").write_text(
+        sheet_text("second-sheet", "Second sheet", audience="supporter")
+    )
+    (handouts / "03-us-form.md").write_text(sheet_text("us-form", spanish="false"))
+    (handouts / "es").mkdir()
+    (handouts / "es" / "01-first-sheet.md").write_text(spanish_sheet("first-sheet", "Primera"))
+    (handouts / "es" / "02-second-sheet.md").write_text(
+        spanish_sheet("second-sheet", "Segunda", audience="supporter")
+    )
+    return root
+
+
+def problems(root: Path, **options) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_library(Project(root), lang="es", **options)
+    return caught.value.lines()
+
+
+def test_spanish_is_a_language():
+    assert "es" in LANGS
+    english = tomllib.loads((ROOT / "templates/strings/en.toml").read_text(encoding="utf-8"))
+    spanish = load_language(ROOT / "templates" / "strings", "es")
+    assert set(_keys(spanish.strings)) == set(_keys(english))
+    assert spanish.tag == "es-US"
+    assert spanish.long_date(dt.date(2026, 11, 20)) == "20 de noviembre de 2026"
+    assert spanish.letter_date(dt.date(2026, 3, 5), "us") == "5 de marzo de 2026"
+
+
+def test_a_spanish_library_reads_handouts_es(project: Path):
+    spanish = load_library(Project(project), lang="es")
+    assert [(h.id, h.title, h.source) for h in spanish.handouts] == [
+        ("first-sheet", "Primera", "handouts/es/01-first-sheet.md"),
+        ("second-sheet", "Segunda", "handouts/es/02-second-sheet.md"),
+    ]
+    assert spanish.language.code == "es"
+
+
+def test_english_builds_never_need_spanish_files(project: Path):
+    import shutil
+
+    shutil.rmtree(project / "handouts" / "es")
+    english = load_library(Project(project))
+    assert [h.id for h in english.handouts] == ["first-sheet", "second-sheet", "us-form"]
+
+
+def test_a_missing_translation_is_one_line_naming_it(project: Path):
+    (project / "handouts" / "es" / "02-second-sheet.md").unlink()
+    assert problems(project) == [
+        "handouts/es/02-second-sheet.md: missing: the translation of handouts/02-second-sheet.md"
+    ]
+
+
+def test_no_spanish_folder_at_all(project: Path):
+    import shutil
+
+    shutil.rmtree(project / "handouts" / "es")
+    assert problems(project) == ["handouts/es/: no sheets: a es build needs one per English sheet"]
+
+
+def test_an_extra_translation_is_named(project: Path):
+    (project / "handouts" / "es" / "04-stray.md").write_text(spanish_sheet("stray"))
+    (project / "handouts" / "es" / "03-us-form.md").write_text(spanish_sheet("us-form"))
+    assert problems(project) == [
+        "handouts/es/03-us-form.md: extra file; handouts/03-us-form.md says `spanish: false`: "
+        "it has no translation",
+        "handouts/es/04-stray.md: extra file; no English sheet handouts/04-stray.md: a "
+        "translation keeps its file name",
+    ]
+
+
+def test_a_translation_keeps_its_audience_and_kind(project: Path):
+    (project / "handouts" / "es" / "02-second-sheet.md").write_text(
+        spanish_sheet("second-sheet", audience="patient", kind="diary")
+    )
+    assert problems(project) == [
+        "handouts/es/02-second-sheet.md: front matter 'audience' must be 'supporter', as in "
+        "handouts/02-second-sheet.md; got 'patient'",
+        "handouts/es/02-second-sheet.md: front matter 'kind' must be 'handout', as in "
+        "handouts/02-second-sheet.md; got 'diary'",
+    ]
+
+
+def test_a_translation_keeps_its_id(project: Path):
+    (project / "handouts" / "es" / "02-second-sheet.md").write_text(spanish_sheet("segunda"))
+    assert problems(project) == [
+        "handouts/es/02-second-sheet.md: file name must be NN-segunda.md to match its id"
+    ]
+
+
+def test_only_reads_the_translations_it_names(project: Path):
+    """A writer can build the sheets already translated while the others are being written."""
+    (project / "handouts" / "es" / "02-second-sheet.md").unlink()
+    (project / "handouts" / "es" / "04-stray.md").write_text("not even a sheet")
+    spanish = load_library(Project(project), lang="es", only=["first-sheet"])
+    assert [h.id for h in spanish.handouts] == ["first-sheet"]
+    assert problems(project, only=["second-sheet"]) == [
+        "handouts/es/02-second-sheet.md: missing: the translation of handouts/02-second-sheet.md"
+    ]
+
+
+def test_spanish_partials_resolve_in_handouts_es(project: Path):
+    (project / "handouts" / "partials").mkdir()
+    (project / "handouts" / "partials" / "note.md").write_text("An English note.\n")
+    (project / "handouts" / "es" / "partials").mkdir()
+    (project / "handouts" / "es" / "partials" / "note.md").write_text("Una nota en español.\n")
+    body = SPANISH_BODY + "\n[[include:note]]\n"
+    (project / "handouts" / "es" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", "Primera", body, SPANISH_ACTION)
+    )
+    spanish = load_library(Project(project), lang="es")
+    assert "Una nota en español." in spanish.by_id("first-sheet").body
+    assert "English note" not in spanish.by_id("first-sheet").body
+
+
+def test_a_spanish_build_goes_to_build_es(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    built = build(Project(project), [Edition("letter")], out, langs=["es"], only=["first-sheet"])
+    assert [b.output.path for b in built] == ["es/letter/first-sheet.pdf"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [(e["path"], e["lang"]) for e in manifest["outputs"]] == [
+        ("es/letter/first-sheet.pdf", "es")
+    ]
+    reader = PdfReader(out / "es" / "letter" / "first-sheet.pdf")
+    text = reader.pages[0].extract_text()
+    assert "Revisado el 1 de noviembre de 2026" in text
+    assert "Página 1 de 1" in text
+    assert reader.trailer["/Root"]["/Lang"] == "es-US"
+
+
+def test_cli_lang_es(project: Path, tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "cli"
+    args = ["build", "--project", str(project), "--out", str(out), "--lang", "es"]
+    assert main([*args, "--only", "first-sheet"]) == 0
+    assert (out / "es" / "letter" / "first-sheet.pdf").is_file()
+    (project / "handouts" / "es" / "02-second-sheet.md").unlink()
+    assert main(args) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: handouts/es/02-second-sheet.md: missing: the translation of "
+        "handouts/02-second-sheet.md"
+    ]
+
+
+# Syllables by the rules of Spanish spelling (RAE): hiatus, diphthongs, silent u and h, final y.
+SYLLABLES = {
+    "día": 2, "idea": 3, "agua": 2, "leer": 2, "línea": 3, "reacción": 3, "ayuda": 3,
+    "poeta": 3, "país": 2, "ciudad": 2, "cuidado": 3, "pingüino": 3, "hoy": 1, "muy": 1,
+    "guerra": 2, "aéreo": 4, "irritabilidad": 6, "desescalada": 5, "y": 1, "que": 1,
+    "quien": 1, "guitarra": 3, "averigüe": 4, "reúne": 3, "oído": 3, "ahumar": 2, "ahí": 2,
+    "prohíbe": 3, "búho": 2, "buey": 1, "Uruguay": 3, "rey": 1, "caer": 2, "maíz": 2,
+    "huevo": 2, "ahora": 3, "baúl": 2, "continúa": 4, "náusea": 3, "mareo": 3, "baile": 2,
+    "benzodiazepinas": 6, "abstinencia": 4, "convulsiones": 4, "médico": 3, "síntomas": 3,
+    "también": 2, "después": 2, "información": 4, "teléfono": 4, "emergencia": 4,
+    "farmacéutico": 5, "ansiedad": 3, "Él": 1, "ÁREA": 3,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("word, count", SYLLABLES.items())
+def test_spanish_syllables(word: str, count: int):
+    from handoutkit.readability import spanish_syllables
+
+    assert spanish_syllables(word) == count
+
+
+def test_spanish_scores_by_the_formulas():
+    from handoutkit.readability import spanish_scores
+
+    # 2 sentences, 10 words; syllables: Su(1) cuerpo(2) se(1) acostumbró(4) ; Pida(2) ayuda(3)
+    # a(1) su(1) médico(3) hoy(1) = 19.
+    scores = spanish_scores(["Su cuerpo se acostumbró.", "Pida ayuda a su médico hoy."])
+    assert (scores.words, scores.sentences, scores.syllables) == (10, 2, 19)
+    assert scores.inflesz == pytest.approx(206.835 - 62.3 * 1.9 - 5)
+    assert scores.fernandez_huerta == pytest.approx(206.84 - 60 * 1.9 - 1.02 * 5)
+    assert scores.band == "muy fácil"  # 83.5
+    # Accented words are whole words (médico is not "m" + "dico"); numbers and addresses are
+    # not words; ¿ and ¡ open a sentence, they do not end one.
+    same = spanish_scores(
+        ["¿Su cuerpo se acostumbró?", "¡Pida ayuda a su médico hoy! 988lifeline.org"]
+    )
+    assert (same.words, same.sentences, same.syllables) == (10, 2, 19)
+
+
+def hard_sheet(id: str, **front: object) -> str:
+    body = (
+        "## Información\n\nLa discontinuación farmacológica de benzodiazepinas administradas "
+        "prolongadamente ocasiona habitualmente manifestaciones neuropsiquiátricas "
+        "considerablemente heterogéneas, incluyendo irritabilidad, hipersensibilidad sensorial, "
+        "despersonalización e insomnio persistente durante semanas consecutivas.\n"
+    )
+    return sheet_text(id, "Información", body, SPANISH_ACTION, **front)
+
+
+def test_the_inflesz_gate_follows_the_audience(project: Path, tmp_path: Path):
+    (project / "handouts" / "es" / "02-second-sheet.md").write_text(
+        hard_sheet("second-sheet", audience="supporter")
+    )
+    from handoutkit import BuildError
+
+    with pytest.raises(BuildError) as caught:
+        build(Project(project), [Edition("letter")], None, langs=["es"], jobs=1)
+    [line] = caught.value.lines()
+    assert line.startswith("handouts/es/02-second-sheet.md: INFLESZ ")
+    assert "is below 65 for supporter sheets (Fernández-Huerta " in line
+    # The English gate (Flesch-Kincaid) does not judge Spanish words.
+    built = build(
+        Project(project), [Edition("letter")], None, langs=["es"], only=["first-sheet"], jobs=1
+    )
+    assert built[0].grade is None and built[0].scores.inflesz > 65
+
+
+def test_check_prints_both_scores_per_spanish_sheet(project: Path, capsys):
+    assert main(["check", "--project", str(project), "--lang", "es", "--paper", "letter"]) == 0
+    out = capsys.readouterr().out
+    assert "INFLESZ" in out and "Fernández-Huerta" in out
+    rows = [line.split() for line in out.splitlines() if line.startswith(("first", "second"))]
+    assert [row[0] for row in rows] == ["first-sheet", "second-sheet"]
+    assert all(float(row[1]) > 65 and float(row[-1]) > 70 for row in rows)
