@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Guard:
     settings = settings or Settings.from_env()
     logs.install()
     site = Site(settings)
-    setup = worker.Setup(settings.project, settings.clinic, settings.lang, site.region)
+    setup = worker.Setup(settings.project, settings.clinic, settings.lang, site.region, site.only)
     pool = RenderPool(
         worker.start, setup, settings.workers, settings.queue, settings.render_timeout
     )
@@ -54,9 +54,7 @@ def create_app(settings: Settings | None = None) -> Guard:
             # Before the form's own address, whose {id} would take "<id>.pdf" as well.
             Route("/letters/{id}.pdf", routes.letter_pdf, methods=["POST"], name="letter_pdf"),
             # POST: the language switch on a form page, which keeps the answers.
-            Route(
-                "/letters/{id}", routes.letter_form, methods=["GET", "POST"], name="letter_form"
-            ),
+            Route("/letters/{id}", routes.letter_form, methods=["GET", "POST"], name="letter_form"),
             Route(
                 "/letters/{id}/details.toml",
                 routes.letter_answers,

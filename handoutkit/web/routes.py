@@ -212,7 +212,7 @@ def letter_page(
         # How to use the letters is the person's; a plan or a note is made by their clinician.
         howto=None if site.for_clinicians(letter) else ui.howto,
         howto_id=HOWTO_ID,
-        howto_lang=ui.handouts.lang,
+        howto_lang=ui.howto_library.language.code,
         edition=site.edition.name,
         others=others,
         fresh=fresh,
@@ -329,9 +329,7 @@ def _sentence(text: str) -> str:
 
 def _go_to(ui: Interface, letter, target: str | None) -> dict[str, str]:
     """The box a preview note is about: its id, and its label for the link to it."""
-    control = next(
-        (c for g in ui.form(letter).groups for c in g.controls if c.id == target), None
-    )
+    control = next((c for g in ui.form(letter).groups for c in g.controls if c.id == target), None)
     if control is None:
         return {}
     return {"field": control.id, "label": control.label}

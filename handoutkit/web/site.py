@@ -6,7 +6,7 @@ import hashlib
 import logging
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from ..fields import ON_REQUEST
 from ..kinds import KINDS
 from ..language import DEFAULT_LANG, LANGS, Language, load_language
 from ..library import Library, load_library
+from ..project import Project
 from ..regions import REGIONS, load_regions
 from ..render import Templates
 from ..renderer import BOOKLET_ID
@@ -55,29 +56,40 @@ class Handouts:
 
 class Interface:
     """The pages in one language: their words, the project's words for each question, and the
-    sheets in that language (or, while it has none yet, the default language's)."""
+    documents and sheets in that language (while a translation is missing, the default's)."""
 
-    def __init__(self, site: Site, code: str, web: Mapping[str, Any], library: Library,
-                 sheets: Library):  # fmt: skip
+    def __init__(self, site: Site, code: str, web: Mapping[str, Any], language: Language):
         self.site, self.code, self.web = site, code, web
         # Labels, help and the letters' own words come from the project's strings file.
-        self.strings = library.language.strings
-        self.library = library
-        self.sheets = sheets  # the library whose sheets this language's pages show
-        self.regions = _region_names(library)
+        self.strings = language.strings
+        own = site.documents.get(code)
+        self.library = own or site.library  # its region's crisis lines go in the pages' footer
+        self.regions = _region_names(site.settings.project)
         # Each document once, in the site's order: its version in this language where there is
         # one, else the default language's (a note of work limits is never in Spanish).
-        own = {h.id: h for h in sheets.handouts}
-        self.letters = {id: own.get(id, h) for id, h in site.letters.items()}
+        mine = {h.id: h for h in own.handouts} if own else {}
+        self.letters = {id: mine.get(id, h) for id, h in site.letters.items()}
+        self._borrowed = {id for id in site.letters if id not in mine}
+        sheets = site.complete.get(code) or site.library
         self.handouts = Handouts(
-            sheets.language.code, _downloads(sheets, web), own=sheets is library
+            sheets.language.code, _downloads(sheets, web), code in site.complete
         )
+        # How to use the letters, from this language's sheets when it has that one.
+        self.howto_library = own if own and HOWTO_ID in mine else site.library
         self._howto: Markup | bool | None = False
         self._forms: dict[str, LetterForm] = {}
 
+    def lang_attr(self, letter: Handout) -> Markup:
+        """` lang="en"` on a document's words shown in the default language on this page."""
+        if letter.id in self._borrowed and self.code != self.site.default:
+            return Markup(' lang="{}"').format(self.site.library.language.tag)
+        return Markup("")
+
     @property
-    def tag(self) -> str:
-        return self.web["lang_tag"]
+    def howto_attr(self) -> Markup:
+        if self.howto_library.language.code != self.code:
+            return Markup(' lang="{}"').format(self.howto_library.language.tag)
+        return Markup("")
 
     def words(self, letter: Handout) -> Mapping[str, Any]:
         """The form page's words, with those a clinician's page says differently ([form_for])."""
@@ -99,7 +111,7 @@ class Interface:
     def howto(self) -> Markup | None:
         """The using-your-letters sheet's own text, as HTML, when the project has that sheet."""
         if self._howto is False:
-            self._howto = _howto(self.site.settings, self.sheets)
+            self._howto = _howto(self.site.settings, self.howto_library)
         return self._howto  # type: ignore[return-value]
 
 
@@ -117,30 +129,42 @@ class Site:
         # Every document with fields has its form: a person's own letters, and the ones a
         # prescriber or clinician writes for them (the taper plan, the note of work limits).
         self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
-        # The sheets of every language the project builds whose sheets load; a language whose
-        # translations are missing or broken is left out here (build --lang says why).
-        self.libraries = {settings.lang: self.library}
+        # Each language the project builds: its whole set of sheets when every translation is
+        # there (the handouts on offer), and the documents it has, which may come first: a
+        # letter can be made in Spanish as soon as its own Spanish sheet is written.
+        self.complete: dict[str, Library] = {settings.lang: self.library}
+        self.documents: dict[str, Library] = {settings.lang: self.library}
+        self.only: dict[str, tuple[str, ...] | None] = {settings.lang: None}
         for code in LANGS:
-            if code not in self.libraries:
-                library = _library(settings, code)
-                if library is not None:
-                    self.libraries[code] = library
+            if code != settings.lang:
+                self._translation(code)
         self.env = _environment()
         self.interfaces: dict[str, Interface] = {}
         for code in _web_langs():
             if code != settings.lang and code not in LANGS:
                 continue  # the project cannot print this language's words
-            web = _web_strings(code)
-            sheets = self.libraries.get(code)
-            if sheets is not None:
-                self.interfaces[code] = Interface(self, code, web, sheets, sheets)
-                continue
             language = _language(settings, code)
             if language is not None:
-                words = replace(self.library, language=language)
-                self.interfaces[code] = Interface(self, code, web, words, self.library)
+                self.interfaces[code] = Interface(self, code, _web_strings(code), language)
         self.editions = {e.name: e for e in EDITIONS}
         self._memory: dict[tuple[str, str, str], bytes] = {}
+
+    def _translation(self, code: str) -> None:
+        full = _library(self.settings, code)
+        if full is not None:
+            self.complete[code] = self.documents[code] = full
+            self.only[code] = None
+            return
+        # A translation in progress: the documents (and the how-to sheet) it has so far.
+        have = tuple(id for id in (*self.letters, HOWTO_ID) if _has(self.settings, code, id))
+        partial = _library(self.settings, code, have) if have else None
+        if partial is not None:
+            self.documents[code] = partial
+            self.only[code] = have
+        log.warning(
+            "the %s sheets are not all there: %s", code,
+            f"made in {code}: {', '.join(have)}" if have else f"nothing is made in {code}",
+        )  # fmt: skip
 
     def interface(self, code: str | None) -> Interface:
         """The pages in `code` when the app has them, else in the default language."""
@@ -152,13 +176,15 @@ class Site:
         return sorted(self.interfaces, key=lambda code: code != self.default)
 
     def letter_langs(self, id: str) -> tuple[str, ...]:
-        """The languages a document can be made in: those whose sheets have it, default first."""
-        found = [code for code, library in self.libraries.items()
+        """The languages a document can be made in: those that have it, English first."""
+        found = [code for code, library in self.documents.items()
                  if any(h.id == id for h in library.handouts)]  # fmt: skip
         return tuple(sorted(found, key=lambda code: (code != DEFAULT_LANG, code)))
 
     def names(self, lang: str) -> set[str]:
-        library = self.libraries.get(lang)
+        """The handouts that can be downloaded in `lang`: all of them once its sheets are all
+        there (the home page offers them then), before that the ones it has (a form's how-to)."""
+        library = self.documents.get(lang)
         if library is None:
             return set()
         return {d.name for group in _downloads(library, {}).values() for d in group}
@@ -172,7 +198,7 @@ class Site:
     def built(self, name: str, edition: Edition, lang: str = DEFAULT_LANG) -> bytes | None:
         """The PDF `build` wrote, if its record says it was made from exactly this content."""
         out = self.settings.build_dir
-        library = self.libraries.get(lang)
+        library = self.documents.get(lang)
         if out is None or library is None or not out.is_dir():
             return None
         record = cache.load(out)
@@ -220,17 +246,25 @@ def _howto(settings: Settings, library: Library) -> Markup | None:
     return Markup(templates.body(handout).body_html)
 
 
-def _region_names(library: Library) -> dict[str, str]:
-    regions = load_regions(library.project).regions
+def _region_names(project: Project) -> dict[str, str]:
+    regions = load_regions(project).regions
     return {code: regions[code]["name"] for code in REGIONS if code in regions}
 
 
-def _library(settings: Settings, code: str) -> Library | None:
+def _library(settings: Settings, code: str, only: tuple[str, ...] = ()) -> Library | None:
+    """The sheets of `code` (just `only`, when given), or None when they do not all load."""
     try:
-        return load_library(settings.project, settings.clinic, code, _default_region(settings))
+        return load_library(
+            settings.project, settings.clinic, code, _default_region(settings), only=only or None
+        )
     except HandoutError:
-        log.warning("no %s sheets: the pages offer the %s ones", code, settings.lang)
         return None
+
+
+def _has(settings: Settings, code: str, id: str) -> bool:
+    """Whether the translation has this sheet, and it loads (`spanish: false` has none)."""
+    library = _library(settings, code, (id,))
+    return library is not None and any(h.id == id for h in library.handouts)
 
 
 def _language(settings: Settings, code: str) -> Language | None:

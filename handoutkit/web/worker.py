@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Clinic
@@ -31,6 +31,8 @@ class Setup:
     clinic: Clinic | None
     lang: str  # the default language, the one a worker warms up with
     region: str  # the default region (the clinic's), used for handouts
+    # Per language, the sheets to read when its translation is still in progress (None: all).
+    only: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ class Worker:
         key = (lang or self.setup.lang, region)
         if key not in self._renderers:
             setup = self.setup
-            self._renderers[key] = Renderer(setup.project, setup.clinic, key[0], region)
+            only = setup.only.get(key[0])
+            self._renderers[key] = Renderer(setup.project, setup.clinic, key[0], region, only)
         return self._renderers[key]
 
     def warm(self) -> None:
