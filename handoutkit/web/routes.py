@@ -209,6 +209,7 @@ def letter_page(
         notice=notice,
         carried=carried,
         fw=ui.words(letter),
+        borrowed=ui.lang_attr(letter),  # the letter's own words, when not in the page's language
         # How to use the letters is the person's; a plan or a note is made by their clinician.
         howto=None if site.for_clinicians(letter) else ui.howto,
         howto_id=HOWTO_ID,
