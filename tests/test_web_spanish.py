@@ -64,12 +64,12 @@ def english_phrases() -> list[str]:
 
 
 def tiny_spanish(handout) -> str:
-    """A stand-in translation: the name, and a line for each choice the form quotes."""
+    """A stand-in translation: a blank for each answer, a line for each choice it quotes."""
     lines = ["## Qué es", "", "Una hoja corta."]
-    if KINDS[handout.kind].fields:
-        lines += ["", '<div class="blanks">[[patient_name|Me llamo]]</div>']
     for f in letter_fields(handout.id):
-        if f.type == CHOICES and f.placeholder:
+        if f.type != CHOICES and f.placeholder:
+            lines += ["", f'<div class="blanks">[[{f.placeholder}|{f.name}]]</div>']
+        elif f.placeholder:
             lines += [f"- [[{f.placeholder}:{c}]] Elección {n}." for n, c in enumerate(f.choices)]
     action = ES_ACTION if KINDS[handout.kind].action_boxes == 1 else ""
     return sheet_text(handout.id, f"Hoja {handout.id}", "\n".join(lines) + "\n", action,
