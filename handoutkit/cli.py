@@ -403,8 +403,7 @@ def cmd_init_details(args: argparse.Namespace) -> int:
 
 
 def _region_names(library) -> dict[str, str]:
-    pairs = zip(REGIONS, library.region["all"], strict=False)
-    return {code: region.get("name", code) for code, region in pairs}
+    return dict(library.region["names"])
 
 
 def _choice_sentences(library) -> dict[str, dict[str, str]]:
@@ -463,7 +462,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
     for problem in made.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     settings = made.settings
-    print(f"(region {settings.region}, paper {settings.paper}, language {settings.lang})")
+    language = "" if settings.lang == DEFAULT_LANG else f", language {settings.lang}"
+    print(f"(region {settings.region}, paper {settings.paper}{language})")
     print("These letters hold your health information: print them, then keep them private.")
     return 0
 

@@ -13,9 +13,7 @@ from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
 from .regions import DEFAULT_REGION, load_regions, region_problems
-from .translation import load_translations
-
-SPANISH = "es"
+from .translation import english_problems, load_translations
 
 
 @dataclass(frozen=True)
@@ -56,11 +54,12 @@ def load_library(
     """
     project.check_layout()
     problems: list[Problem] = []
-    handouts, regions = [], None
+    handouts, regions, stale = [], None, []
     try:
         handouts = load_handouts(project.handouts, project.root)
+        problems += english_problems(handouts)
         if lang != DEFAULT_LANG:
-            handouts = load_translations(project, lang, handouts, only)
+            handouts, stale = load_translations(project, lang, handouts, only)
     except ContentError as exc:
         problems += exc.problems
     try:
@@ -70,7 +69,7 @@ def load_library(
     if problems:
         raise ContentError(problems)
     code = region or (clinic.region if clinic else DEFAULT_REGION)
-    region_data = regions.region(code)
+    region_data = regions.region(code, lang)
     # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.
     texts = {h.source: "\n".join((h.body, *h.sources)) for h in handouts}
     problems = region_problems(texts, region_data)
@@ -82,7 +81,7 @@ def load_library(
         region_data,
         load_language(project.strings, lang),
         clinic,
-        regions.warnings_for(code),
+        (*regions.warnings_for(code, lang), *stale),
     )
 
 

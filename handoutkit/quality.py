@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
+from . import glyphs, spanish
 from .content import Handout
 from .errors import Problem
 from .kinds import GRADE_LIMITS, INFLESZ_MINIMUMS, KINDS
-from .language import DEFAULT_LANG
+from .language import DEFAULT_LANG, SPANISH
 from .readability import SpanishScores, grade_of_blocks, spanish_scores
+
+TAG = re.compile(r"<[^>]*>")
 
 # From the content brief, section 7: claims no sheet may make, and words it never uses.
 BANNED = (
@@ -48,9 +53,18 @@ def grade_limit(handout: Handout) -> float:
 
 
 def check_sheet(
-    handout: Handout, body_html: str, page_html: str, lang: str = DEFAULT_LANG
+    handout: Handout,
+    body_html: str,
+    page_html: str,
+    lang: str = DEFAULT_LANG,
+    stylesheet: Path | None = None,
 ) -> Report:
-    """Check one rendered sheet: its own words (title and body) and what its kind must carry."""
+    """Check one rendered sheet: its own words (title and body) and what its kind must carry.
+
+    A Spanish sheet is held to INFLESZ rather than Flesch-Kincaid, and to Spanish's own checks
+    (spanish.py); every character on a translated page must be in the fonts of `stylesheet`
+    (print.css), since a translation brings characters the English sheets never had.
+    """
     kind = KINDS[handout.kind]
     blocks = own_words(page_html)
     english = lang == DEFAULT_LANG
@@ -82,6 +96,15 @@ def check_sheet(
     for pattern in BANNED if english else ():
         if found := re.search(pattern, text):
             problem(f"says '{found.group(0)}', which the content brief rules out (section 7)")
+    if lang == SPANISH:
+        for message in spanish.problems(blocks):
+            problem(message)
+    if not english:
+        page_text = html.unescape(TAG.sub(" ", page_html))
+        missing = glyphs.unprintable(page_text, stylesheet or glyphs.PRINT_CSS)
+        if missing:
+            shown = ", ".join(glyphs.describe(c) for c in missing)
+            problem(f"has characters no font of the page has: {shown}")
     return Report(grade, limit, tuple(problems), scores)
 
 

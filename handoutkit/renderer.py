@@ -83,6 +83,7 @@ class Renderer:
         self.library: Library = load_library(project, clinic, lang, region, only=only)
         self.templates = Templates(project, self.library.region, self.library.language, clinic)
         self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
+        self._print_css = project.styles / "print.css"
         self._booklet_bodies: list[SheetBody] | None = None
 
     def close(self) -> None:
@@ -181,7 +182,7 @@ class Renderer:
         body = self._body(job)
         html = self.templates.sheet(body, job.edition)
         report = (
-            check_sheet(handout, body.body_html, html, language.code)
+            check_sheet(handout, body.body_html, html, language.code, self._print_css)
             if job.document == "sheet"
             else None
         )

@@ -18,8 +18,10 @@ def load_translations(
     lang: str,
     english: Sequence[Handout],
     only: Collection[str] | None = None,
-) -> list[Handout]:
-    """The sheets of `lang`, in the English order; raise ContentError listing every problem.
+) -> tuple[list[Handout], list[Problem]]:
+    """The sheets of `lang`, in the English order, and warnings about them (an English sheet
+    reviewed after its translation: the translation may be stale); raise ContentError listing
+    every problem.
 
     Each English sheet has handouts/<lang>/<same file name>, unless its front matter says
     `spanish: false` (a form for US clinicians). `only` (sheet ids) checks and loads just those
@@ -64,7 +66,29 @@ def load_translations(
                 )
     if problems:
         _raise(*problems)
-    return translated
+    return translated, [w for h in translated if (w := _stale(h, wanted[_file(h)]))]
+
+
+def english_problems(english: Sequence[Handout]) -> list[Problem]:
+    """An English sheet is not a translation: it has no `translation_reviewed`."""
+    return [
+        Problem(h.source, "front matter 'translation_reviewed' is for a translation "
+                "(handouts/<lang>/), not an English sheet; use 'reviewed'")
+        for h in english
+        if h.translation_reviewed is not None
+    ]  # fmt: skip
+
+
+def _stale(translated: Handout, original: Handout) -> Problem | None:
+    if original.reviewed <= translated.reviewed:
+        return None
+    return Problem(
+        translated.source,
+        f"{original.source} was reviewed on {original.reviewed.isoformat()}, after this "
+        f"translation ({translated.reviewed.isoformat()}): it may be out of date; bring it up "
+        "to date, then update its 'reviewed'",
+        field="reviewed",
+    )
 
 
 def _file(handout: Handout) -> str:

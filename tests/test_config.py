@@ -97,7 +97,7 @@ def test_every_clinic_problem_at_once(tmp_path: Path):
         "clinic.toml: clinic.nmae: unknown key; did you mean 'name'?",
         "clinic.toml: clinic.name: is required",
         "clinic.toml: clinic.paper: must be one of letter, a4; got 'legal'",
-        "clinic.toml: clinic.region: must be one of us, ca, uk, ie, au; got 'nz'",
+        "clinic.toml: clinic.region: must be one of us, ca, uk, ie, au, spain, mexico; got 'nz'",
         "clinic.toml: clinic.website: must be a web address starting https://; got 'example.org'",
         "clinic.toml: clinic.accent: must be a colour like \"#1d4e89\"; got 'blue'",
         "clinic.toml: clinic.logo: must be a file in the clinic file's folder; got '../secret.png'",

@@ -168,6 +168,11 @@ def test_cli_lang_es(project: Path, tmp_path: Path, capsys, monkeypatch):
     args = ["build", "--project", str(project), "--out", str(out), "--lang", "es"]
     assert main([*args, "--only", "first-sheet"]) == 0
     assert (out / "es" / "letter" / "first-sheet.pdf").is_file()
+    # The Spanish numbers the research could not confirm on their live services are warned of.
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 5
+    assert all("is not yet confirmed on its live service" in w for w in warnings)
+    assert any("regions.us.es.lines[1].to_confirm: '988'" in w for w in warnings)
     (project / "handouts" / "es" / "02-second-sheet.md").unlink()
     assert main(args) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
@@ -250,3 +255,133 @@ def test_check_prints_both_scores_per_spanish_sheet(project: Path, capsys):
     rows = [line.split() for line in out.splitlines() if line.startswith(("first", "second"))]
     assert [row[0] for row in rows] == ["first-sheet", "second-sheet"]
     assert all(float(row[1]) > 65 and float(row[-1]) > 70 for row in rows)
+
+
+def test_decimals_follow_the_region_in_the_taper_plan():
+    """es-US writes "0.5 mg", Spain "0,5 mg" (RAE); the plan's numbers follow the region."""
+    from handoutkit import plan
+    from handoutkit.regions import load_regions
+
+    values = {
+        "plan": {
+            "medicine": "clonazepam", "dose_mg": 1.5, "tablets_mg": [0.5], "split_tablets": True,
+            "liquid_mg_per_ml": 0, "cut_percent": 10, "every_weeks": 2, "start": "2027-01-04",
+            "stop_mg": 0, "prescriber": "Dra. Ruiz",
+        }
+    }  # fmt: skip
+    schedule = plan.schedule_of(values)
+    spanish = load_language(ROOT / "templates" / "strings", "es")
+    regions = load_regions(Project(ROOT))
+    us = plan.view(schedule, "Dra. Ruiz", spanish, regions.region("us", "es")["decimal_sign"])
+    spain = plan.view(schedule, "Dra. Ruiz", spanish, regions.region("spain", "es")["decimal_sign"])
+    assert us.rows[0].dose == "1.5 mg" and "tabletas de 0.5 mg" in us.forms
+    assert spain.rows[0].dose == "1,5 mg" and "tabletas de 0,5 mg" in spain.forms
+    assert us.rows[1].start == "4 ene 2027"
+    assert "cada 2 semanas" in us.pace
+
+
+NOT_REVIEWED = "Un profesional clínico todavía no ha revisado este texto en español."
+
+
+def test_the_footer_says_so_until_a_clinician_reviewed_the_translation(project: Path, tmp_path):
+    (project / "handouts" / "es" / "02-second-sheet.md").write_text(
+        spanish_sheet("second-sheet", audience="supporter", translation_reviewed="2026-11-20")
+    )
+    out = tmp_path / "out"
+    build(Project(project), [Edition("letter")], out, langs=["es"], only=None, jobs=1)
+    first = PdfReader(out / "es" / "letter" / "first-sheet.pdf").pages[0].extract_text()
+    second = PdfReader(out / "es" / "letter" / "second-sheet.pdf").pages[0].extract_text()
+    flat = lambda text: " ".join(text.split())  # noqa: E731
+    assert NOT_REVIEWED in flat(first)
+    assert NOT_REVIEWED not in flat(second)
+    booklet = " ".join(p.extract_text() for p in PdfReader(out / "es/letter/booklet.pdf").pages)
+    assert flat(booklet).count(NOT_REVIEWED) == 1
+    # English sheets never carry it.
+    build(Project(project), [Edition("letter")], out, only=["first-sheet"], jobs=1)
+    english = PdfReader(out / "letter" / "first-sheet.pdf").pages[0].extract_text()
+    assert "not yet reviewed" not in english
+
+
+def test_translation_reviewed_is_a_date_and_only_for_translations(project: Path):
+    (project / "handouts" / "es" / "02-second-sheet.md").write_text(
+        spanish_sheet("second-sheet", audience="supporter", translation_reviewed="pronto")
+    )
+    assert problems(project) == [
+        "handouts/es/02-second-sheet.md:7: front matter 'translation_reviewed' must be a real "
+        "date written YYYY-MM-DD; got 'pronto'"
+    ]
+    (project / "handouts" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", "First sheet", translation_reviewed="2026-11-20")
+    )
+    with pytest.raises(ContentError) as caught:
+        load_library(Project(project))
+    assert caught.value.lines() == [
+        "handouts/01-first-sheet.md: front matter 'translation_reviewed' is for a translation "
+        "(handouts/<lang>/), not an English sheet; use 'reviewed'"
+    ]
+
+
+def test_check_warns_when_the_english_sheet_was_reviewed_after_its_translation(
+    project: Path, capsys
+):
+    (project / "handouts" / "02-second-sheet.md").write_text(
+        sheet_text("second-sheet", "Second sheet", audience="supporter", reviewed="2026-11-20")
+    )
+    library = load_library(Project(project), lang="es")
+    stale = [str(w) for w in library.warnings if "may be out of date" in w.message]
+    assert stale == [
+        "handouts/es/02-second-sheet.md: reviewed: handouts/02-second-sheet.md was reviewed on "
+        "2026-11-20, after this translation (2026-11-01): it may be out of date; bring it up to "
+        "date, then update its 'reviewed'"
+    ]
+    assert not [w for w in load_library(Project(project)).warnings if "out of date" in w.message]
+    code = main(["check", "--project", str(project), "--lang", "es", "--paper", "a4", "--strict"])
+    assert code == 1
+    assert "may be out of date" in capsys.readouterr().err
+
+
+def test_spanish_checks_on_words():
+    from handoutkit import spanish
+
+    assert spanish.problems(
+        [
+            "Pida ayuda a su médico.",
+            "Que puede hacer?",
+            "¡Llame ya",
+            "¿Le duele? ¡Llame al 988!",
+            "Call your doctor if you have a seizure and the pain is bad.",
+            "Llame al 988 (Suicide & Crisis Lifeline) o envíe AYUDA al 741741 (Crisis Text Line).",
+            "El medico dice que tambien hay dias malos; Telefono: 988. Esta es su dosis.",
+        ]
+    ) == [
+        "has '?' without its '¿': 'Que puede hacer?'",
+        "has '¡' without its '!': '¡Llame ya'",
+        "reads as English, not Spanish: 'Call your doctor if you have a seizure and the pain "
+        "is bad.'",
+        "writes 'medico' without its accent: 'médico'",
+        "writes 'tambien' without its accent: 'también'",
+        "writes 'dias' without its accent: 'días'",
+        "writes 'Telefono' without its accent: 'Teléfono'",
+    ]
+
+
+def test_a_spanish_sheet_with_english_left_in_fails_the_build_naming_each_problem(project: Path):
+    body = (
+        "## Qué es\n\nSu cuerpo se acostumbró al medicamento. Que puede hacer?\n\n"
+        "Talk to your doctor before you change the dose.\n\nHable con su medico. 😀\n"
+    )
+    (project / "handouts" / "es" / "01-first-sheet.md").write_text(
+        sheet_text("first-sheet", "Primera", body, SPANISH_ACTION)
+    )
+    from handoutkit import BuildError
+
+    with pytest.raises(BuildError) as caught:
+        build(Project(project), [Edition("letter")], None, langs=["es"], only=["first-sheet"])
+    assert caught.value.lines() == [
+        "handouts/es/01-first-sheet.md: has '?' without its '¿': 'Su cuerpo se acostumbró al "
+        "medicamento. Que puede hacer?'",
+        "handouts/es/01-first-sheet.md: reads as English, not Spanish: 'Talk to your doctor "
+        "before you change the dose.'",
+        "handouts/es/01-first-sheet.md: writes 'medico' without its accent: 'médico'",
+        "handouts/es/01-first-sheet.md: has characters no font of the page has: '😀' (U+1F600)",
+    ]
