@@ -8,6 +8,7 @@ whether or not every translation has been written yet.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import tomllib
@@ -22,6 +23,7 @@ from handoutkit import Project
 from handoutkit.content import load_handouts
 from handoutkit.fields import CHOICES
 from handoutkit.kinds import KINDS
+from handoutkit.regions import load_regions
 from handoutkit.web import Settings, create_app
 from handoutkit.web.forms import LETTER_LANG, letter_fields
 from handoutkit.web.site import WEB
@@ -358,3 +360,12 @@ def test_without_spanish_sheets_the_pages_are_spanish_and_the_sheets_english(tmp
         data = form_data(FULL, **{LETTER_LANG: "es"})
         response = client.post(f"/letters/{LETTER}.pdf?lang=es", data=data, headers=SAME_SITE)
         assert response.headers["content-disposition"] == f'attachment; filename="{LETTER}-es.pdf"'
+
+
+def test_the_crisis_lines_and_the_regions_are_said_in_spanish(client, project):
+    spanish = load_regions(Project(project)).region("us", "es")
+    page = client.get(f"/letters/{LETTER}?lang=es").text
+    for line in spanish["lines"]:
+        assert f"{line['name']}: " in html.unescape(page), line["name"]
+    region = Page(page).labels
+    assert region["f-settings-region"] == spanish["names"]["us"] != "United States"

@@ -115,7 +115,7 @@ def context(site: Site, ui: Interface, app, root_path: str, path: str | None) ->
         "ui": ui,
         "url": url,
         "handout_url": handout_url(url),
-        "crisis": ui.library.region,
+        "crisis": ui.crisis,
         "switch": switch,
     }
 

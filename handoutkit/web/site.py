@@ -23,7 +23,6 @@ from ..fields import ON_REQUEST
 from ..kinds import KINDS
 from ..language import DEFAULT_LANG, LANGS, Language, load_language
 from ..library import Library, load_library
-from ..project import Project
 from ..regions import REGIONS, load_regions
 from ..render import Templates
 from ..renderer import BOOKLET_ID
@@ -63,8 +62,9 @@ class Interface:
         # Labels, help and the letters' own words come from the project's strings file.
         self.strings = language.strings
         own = site.documents.get(code)
-        self.library = own or site.library  # its region's crisis lines go in the pages' footer
-        self.regions = _region_names(site.settings.project)
+        # The clinic's region in this language: its crisis lines go in every page's footer.
+        self.crisis = site.region_data.region(site.region, code)
+        self.regions = {key: self.crisis["names"][key] for key in REGIONS}
         # Each document once, in the site's order: its version in this language where there is
         # one, else the default language's (a note of work limits is never in Spanish).
         mine = {h.id: h for h in own.handouts} if own else {}
@@ -125,6 +125,7 @@ class Site:
             settings.project, settings.clinic, settings.lang, _default_region(settings)
         )
         self.region = self.library.region["region"]
+        self.region_data = load_regions(settings.project)
         self.edition = Edition((settings.clinic.paper if settings.clinic else None) or "letter")
         # Every document with fields has its form: a person's own letters, and the ones a
         # prescriber or clinician writes for them (the taper plan, the note of work limits).
@@ -244,11 +245,6 @@ def _howto(settings: Settings, library: Library) -> Markup | None:
         return None
     templates = Templates(settings.project, library.region, library.language, settings.clinic)
     return Markup(templates.body(handout).body_html)
-
-
-def _region_names(project: Project) -> dict[str, str]:
-    regions = load_regions(project).regions
-    return {code: regions[code]["name"] for code in REGIONS if code in regions}
 
 
 def _library(settings: Settings, code: str, only: tuple[str, ...] = ()) -> Library | None:
