@@ -15,7 +15,7 @@ from pathlib import Path
 from .build import Built, build
 from .config import Clinic, find_clinic, load_clinic
 from .editions import ALL_EDITIONS, PAPERS, Edition
-from .errors import HandoutError, InputError, Problem, did_you_mean
+from .errors import ContentError, HandoutError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, LANGS
 from .library import load_library
 from .project import CONTENT_FOLDERS, Project, find_project
@@ -376,7 +376,9 @@ def cmd_init_details(args: argparse.Namespace) -> int:
 
     path: Path = args.file
     lang = args.lang or DEFAULT_LANG
-    library = load_library(_project(args), lang=lang)
+    project = _project(args)
+    # The language's words and region names; the letters' sentences come one letter at a time.
+    library = load_library(project, lang=lang, only=())
     command = f"{self_command()} letters --details {shlex.quote(_shown(path))}"
     if lang != DEFAULT_LANG:
         command += f" --lang {lang}"
@@ -384,7 +386,7 @@ def cmd_init_details(args: argparse.Namespace) -> int:
         command,
         dt.date.today(),
         library.language.strings,
-        _choice_sentences(library),
+        _choice_sentences(project, lang),
         _region_names(library),
     )
     try:
@@ -406,16 +408,24 @@ def _region_names(library) -> dict[str, str]:
     return dict(library.region["names"])
 
 
-def _choice_sentences(library) -> dict[str, dict[str, str]]:
-    """What each letter says for each choice, for the starter file to show beside its name."""
+def _choice_sentences(project: Project, lang: str) -> dict[str, dict[str, str]]:
+    """What each letter says for each choice, for the starter file to show beside its name.
+
+    A translation still being written may lack a letter: its choices are then listed without
+    their sentences, never with the English ones."""
     from .kinds import KINDS
     from .placeholders import choice_sentences
 
     sentences: dict[str, dict[str, str]] = {}
-    for handout in library.handouts:
-        if KINDS[handout.kind].fields:
-            for key, said in choice_sentences(handout.body).items():
-                sentences.setdefault(key, {}).update(said)
+    for letter in load_library(project).handouts:
+        if not KINDS[letter.kind].fields or (lang != DEFAULT_LANG and not letter.spanish):
+            continue
+        try:
+            handout = load_library(project, lang=lang, only=[letter.id]).by_id(letter.id)
+        except ContentError:
+            continue
+        for key, said in choice_sentences(handout.body).items():
+            sentences.setdefault(key, {}).update(said)
     return sentences
 
 

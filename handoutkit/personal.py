@@ -15,7 +15,7 @@ from .editions import Edition
 from .errors import InputError, PageBudgetError, Problem
 from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
-from .language import DEFAULT_LANG
+from .language import DEFAULT_LANG, LANGS, load_language
 from .layout import Layout
 from .library import load_library, select
 from .output import write_atomic
@@ -144,8 +144,16 @@ def build_letters(
     absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
     wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
+    # Messages in the letters' language, as far as it is known before the file is checked.
+    words = load_language(project.strings, _language_told(lang, data)).strings
     values, problems = validate_details(
-        data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
+        data,
+        wanted,
+        today or dt.date.today(),
+        shown,
+        found.lines,
+        project.styles / "print.css",
+        words["messages"],
     )
     if (only and (empty or absent)) or not wanted:
         # Said together with every other mistake in the file, so one edit can fix them all.
@@ -177,6 +185,17 @@ def build_letters(
         raise InputError(_cannot_write(out, exc)) from None
     made.warnings = rendered.warnings
     return made
+
+
+def _language_told(flag: str | None, data: Mapping[str, Any]) -> str:
+    """The letters' language before the file is checked: the flag, else the file's own
+    ([settings] lang, or lang at the top), else English. A wrong one is reported in English."""
+    settings = data.get("settings")
+    written = settings.get("lang") if isinstance(settings, Mapping) else data.get("lang")
+    for told in (flag, written):
+        if isinstance(told, str) and told.strip().lower() in LANGS:
+            return told.strip().lower()
+    return DEFAULT_LANG
 
 
 def _cannot_write(out: Path, exc: OSError) -> Problem:

@@ -24,24 +24,24 @@ def load_translations(
     every problem.
 
     Each English sheet has handouts/<lang>/<same file name>, unless its front matter says
-    `spanish: false` (a form for US clinicians). `only` (sheet ids) checks and loads just those
-    sheets, so a translation can be built while the rest are still being written; without it,
-    a missing or extra file is a problem.
+    `spanish: false` (a form for US clinicians). `only` (sheet ids, maybe none) checks and loads
+    just those sheets, so a translation can be built while the rest are still being written;
+    without it (None), a missing or extra file is a problem.
     """
     folder = project.sheets(lang)
     shown = f"{folder.relative_to(project.root).as_posix()}/"
-    wanted = {_file(h): h for h in english if h.spanish and (not only or h.id in only)}
+    wanted = {_file(h): h for h in english if h.spanish and (only is None or h.id in only)}
     left_out = {_file(h): h for h in english if not h.spanish}
     present = {p.name for p in folder.glob("*.md")} if folder.is_dir() else set()
     present = {name for name in present if not name.startswith((".", "#"))}
-    if not present and not only:
+    if not present and only is None:
         return _raise(Problem(shown, f"no sheets: a {lang} build needs one per English sheet"))
     problems = [
         Problem(f"{shown}{name}", f"missing: the translation of {english_h.source}")
         for name, english_h in wanted.items()
         if name not in present
     ]
-    if not only:
+    if only is None:
         for name in sorted(present - set(wanted)):
             if name in left_out:
                 reason = f"{left_out[name].source} says `spanish: false`: it has no translation"

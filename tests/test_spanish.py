@@ -385,3 +385,124 @@ def test_a_spanish_sheet_with_english_left_in_fails_the_build_naming_each_proble
         "handouts/es/01-first-sheet.md: writes 'medico' without its accent: 'médico'",
         "handouts/es/01-first-sheet.md: has characters no font of the page has: '😀' (U+1F600)",
     ]
+
+
+def test_validation_messages_in_spanish():
+    from handoutkit.details import validate_details
+
+    spanish = load_language(ROOT / "templates" / "strings", "es").strings["messages"]
+    english = tomllib.loads((ROOT / "templates/strings/en.toml").read_text(encoding="utf-8"))
+    assert set(spanish) == set(english["messages"])
+    data = {
+        "person": {"name": 5, "date_of_birth": "1980-02-30"},
+        "settings": {"region": "mexcio"},
+        "letter": {"requests": ["no-abrupt-stop", "nada"]},
+    }
+    _, problems = validate_details(
+        data, ["physician-letter"], dt.date(2026, 11, 26), "mis-datos.toml", {}, None, spanish
+    )
+    assert [f"{p.field}: {p.message}" for p in problems] == [
+        "settings.region: opción desconocida 'mexcio'; ¿quiso decir 'mexico'?",
+        'person.name: el texto va entre dos comillas rectas: name = "5"',
+        "person.date_of_birth: 1980-02-30 no es una fecha real: revise el mes y el día (las "
+        'fechas se escriben año-mes-día, como "2026-12-01")',
+        "medication.name: es obligatorio para physician-letter: escríbalo entre las comillas: "
+        'name = "clonazepam"',
+        "letter.requests: opción desconocida 'nada'; elija nombres de estos: all, "
+        "dependence-not-addiction, no-abrupt-stop, shared-plan, gradual-pace, review-and-pause, "
+        "small-dose-forms, no-added-sedatives, therapy-referral, contact-plan, protracted-symptoms",
+    ]
+
+
+def test_init_details_in_spanish_has_the_same_keys(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init-details", "mine.toml"]) == 0
+    assert main(["init-details", "mis-datos.toml", "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert "letters --details mis-datos.toml --lang es" in out
+    english = (tmp_path / "mine.toml").read_text(encoding="utf-8")
+    spanish = (tmp_path / "mis-datos.toml").read_text(encoding="utf-8")
+    assert "# Mis datos, para las cartas a mi médico y a mi empleador." in spanish
+    assert "Su nombre completo; obligatorio" in spanish
+    assert "My details" not in spanish
+
+    def keys(data, prefix=""):
+        return {
+            k
+            for key, value in data.items()
+            for k in (keys(value, f"{prefix}{key}.") if isinstance(value, dict) else [prefix + key])
+        }
+
+    assert keys(tomllib.loads(spanish)) == keys(tomllib.loads(english))
+    assert "lang" in tomllib.loads(spanish)["settings"]
+
+
+LETTER_ES = """\
+---
+id: physician-letter
+title: Una carta para mi médico
+audience: patient
+kind: letter
+reviewed: 2026-11-01
+sources:
+  - Guía conjunta (2025)
+---
+
+<div class="blanks">[[physician_name|Estimada doctora]] [[patient_name|Me llamo]]</div>
+<div class="blanks">[[medication|Tomo]]</div>
+
+Quiero bajar la dosis poco a poco, con su ayuda.
+
+<div class="blanks">[[letter_date|Fecha]]</div>
+"""
+
+
+@pytest.fixture
+def letters_project(tmp_path: Path) -> Path:
+    """The real English sheets, and the two Spanish ones personal letters need."""
+    root = copy_project(tmp_path / "p")
+    spanish = root / "handouts" / "es"
+    spanish.mkdir(exist_ok=True)
+    (spanish / "07-physician-letter.md").write_text(LETTER_ES)
+    (spanish / "06-using-your-letters.md").write_text(
+        spanish_sheet("using-your-letters", "Cómo usar sus cartas", kind="howto")
+    )
+    return root
+
+
+def details(tmp_path: Path, settings: str = "") -> Path:
+    path = tmp_path / "mis-datos.toml"
+    path.write_text(
+        f'{settings}[person]\nname = "Ana Pérez"\n\n[medication]\nname = "clonazepam"\n\n'
+        '[physician]\nname = "Dra. Ruiz"\n\n[letter]\ndate = "2026-11-20"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("how", ["flag", "file"])
+def test_personal_spanish_letters(letters_project: Path, tmp_path: Path, capsys, how):
+    out = tmp_path / "out"
+    settings = '[settings]\nlang = "es"\n\n' if how == "file" else ""
+    args = ["letters", "--project", str(letters_project), "--details"]
+    args += [str(details(tmp_path, settings)), "--out", str(out)]
+    assert main([*args, "--lang", "es"] if how == "flag" else args) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "physician-letter-es.pdf",
+        "using-your-letters-es.pdf",
+    ]
+    assert "language es" in capsys.readouterr().out
+    text = " ".join(PdfReader(out / "physician-letter-es.pdf").pages[0].extract_text().split())
+    assert "Ana Pérez" in text and "20 de noviembre de 2026" in text
+    assert PdfReader(out / "physician-letter-es.pdf").trailer["/Root"]["/Lang"] == "es-US"
+
+
+def test_a_flag_outranks_the_details_file_language(letters_project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    path = details(tmp_path, '[settings]\nlang = "es"\n\n')
+    args = ["letters", "--project", str(letters_project), "--details", str(path)]
+    assert main([*args, "--out", str(out), "--lang", "en", "--only", "physician-letter"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "physician-letter.pdf",
+        "using-your-letters.pdf",
+    ]
