@@ -44,6 +44,8 @@ def strings(data, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
     for key, value in data.items():
         if isinstance(value, dict):
             found.update(strings(value, (*path, key)))
+        elif isinstance(value, list):
+            found.update({(*path, key, str(n)): item for n, item in enumerate(value)})
         else:
             found[(*path, key)] = value
     return found
@@ -54,9 +56,9 @@ def english_phrases() -> list[str]:
     phrases = set()
     spanish_words = strings(ES)
     for key, english in strings(EN).items():
-        if english == spanish_words[key] or key[0] in ("lang_tag", "language"):
+        if english == spanish_words.get(key) or key[0] in ("lang_tag", "language"):
             continue
-        if english in EN["language"]["names"].values():
+        if english in EN["language"]["names"].values() or key[-2:-1] == ("joined",):
             continue  # "English" is the way back to English on every page, in its own words
         for part in re.split(r"\{\w+\}", english):
             part = part.strip(" :.,“”\n")
@@ -165,6 +167,8 @@ def own_links(page: Page) -> list[str]:
 
 def test_the_spanish_words_have_every_key_the_english_ones_have():
     english, spanish = strings(EN), strings(ES)
+    english = {key: words for key, words in english.items() if key[-2:-1] != ("joined",)}
+    spanish = {key: words for key, words in spanish.items() if key[-2:-1] != ("joined",)}
     assert set(spanish) == set(english)
     assert ES["lang_tag"] == "es-US"
     # Each placeholder the English words fill is there in Spanish to be filled.
@@ -224,9 +228,16 @@ def test_a_refused_form_answers_in_spanish_and_keeps_the_language(client):
     assert "Hay un problema" in response.text
     assert "<title>Error: " in response.text
     spanish = tomllib.loads((ROOT / "templates/strings/es.toml").read_text(encoding="utf-8"))
-    # Each message names its box in the page's words, and links to it.
-    assert page.summary[0] == ("#f-person-name", page.summary[0][1])
-    assert page.summary[0][1].startswith(spanish["fields"]["person.name"]["label"])
+    # Each message names its box in the page's words, says what is wrong in them, and links
+    # to the box; the same message is beside it.
+    name, medicine = (spanish["fields"][key]["label"] for key in ("person.name", "medication.name"))
+    assert page.summary[:2] == [
+        ("#f-person-name", f"{name} es obligatorio"),
+        ("#f-medication-name", f"{medicine} es obligatorio para esta carta"),
+    ]
+    assert page.summary[2][0] == "#f-letter-requests"
+    assert page.summary[2][1].startswith("Lo que pide a su médico: no hay nada elegido: elija")
+    assert f"{name} es obligatorio</p>" in response.text
     assert page.controls["medication.dose"][0]["value"] == "2 mg"
     for url in own_links(page):
         if url.startswith(f"/letters/{LETTER}.pdf") or url.endswith("/details.toml"):

@@ -38,6 +38,7 @@ SETTINGS = (REGION, PAPER, LARGE_PRINT, LETTER_LANG)
 TRUE, FALSE = "true", "false"
 UPLOAD, UPLOAD_ID = "answers", "f-answers"  # the file box of "Open my answers"
 FORM = "form"  # the source of problems the form finds itself, in its own words
+JOINED = ("is", "must", "has", "cannot", "can")  # English; each page's words have their own
 # What a browser may fill in for the person (WCAG 1.3.5); other fields are left to them.
 AUTOCOMPLETE = {
     "person.name": "name",
@@ -417,11 +418,13 @@ def messages(
         if problem.source == FORM:  # the form's own words, a whole sentence
             text = problem.message
         elif problem.field and problem.field in strings["fields"]:
-            # On a letter's own page "the physician-letter" is simply this letter.
-            said = problem.message.replace(f"the {form.letter.id}", web["form"]["this_letter"])
-            text = field_message(strings["fields"][problem.field]["label"], said)
+            # On a letter's own page "is required for the physician-letter" is for this letter.
+            named = strings["messages"]["required_for"].format(letter=form.letter.id)
+            said = problem.message.replace(named, web["form"]["required_here"])
+            label = strings["fields"][problem.field]["label"]
+            text = field_message(label, said, web["form"]["joined"])
         elif control is not None:
-            text = field_message(control.label, problem.message)
+            text = field_message(control.label, problem.message, web["form"]["joined"])
         else:
             text = str(problem).lstrip(": ")
         if control is not None:
@@ -430,8 +433,12 @@ def messages(
     return out
 
 
-def field_message(label: str, message: str) -> str:
-    """'Your full name is required': a field's label and the registry's message as one line."""
-    if re.match(r"(is|must|has|cannot|can) ", message):
+def field_message(label: str, message: str, joined: Iterable[str] = JOINED) -> str:
+    """'Your full name is required': a field's label and the registry's message as one line.
+
+    A message that starts with one of the `joined` words ("is", "must"; in Spanish "es",
+    "debe") reads on from the label; any other follows it after a colon.
+    """
+    if any(message.startswith(word + " ") for word in joined):
         return f"{label} {message}"
     return f"{label}: {message}"

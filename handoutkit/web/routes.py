@@ -232,7 +232,11 @@ def _checked(site: Site, ui: Interface, letter, answers: Answers):
     region, edition, lang, problems = settings_from_answers(
         answers, site.region, site.edition, ui.web["errors"], site.letter_langs(letter.id)
     )
-    values, found = validate_details(details_from_answers(answers), {letter.id}, _today())
+    # Messages in the page's language, whatever language the letter is made in.
+    words = ui.strings["messages"]
+    values, found = validate_details(
+        details_from_answers(answers), {letter.id}, _today(), words=words
+    )
     return region, edition, lang, values, [*problems, *found]
 
 
@@ -352,7 +356,7 @@ async def open_answers(request: Request) -> Response:
     mapping, problems = read_answers(data, shown, ui.web["errors"]["bad_file"])
     answers = {**blank, **answers_from_details(mapping)}
     if not problems:
-        _, found = validate_details(mapping, (), _today(), shown)
+        _, found = validate_details(mapping, (), _today(), shown, words=ui.strings["messages"])
         # Say what is wrong with what the file holds; what it lacks is asked for on download.
         problems = [p for p in found if not p.field or answers.get(p.field) not in (None, "")]
     form_keys = ui.form(letter).keys
