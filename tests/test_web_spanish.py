@@ -204,6 +204,17 @@ def test_the_switch_leads_to_the_same_page_in_the_other_language(client):
     assert '<html lang="en"' in client.get("/?lang=xx").text
 
 
+def test_the_switch_works_under_a_clinic_s_sub_path(project, tmp_path):
+    hosts = ("x.example",)
+    settings = Settings(Project(project), build_dir=tmp_path, allowed_hosts=hosts, workers=1)
+    with TestClient(create_app(settings), base_url="https://x.example", root_path="/app") as app:
+        assert '<a href="/app/?lang=es" lang="es"' in app.get("/app/").text
+        assert '<a href="/app/nope" lang="en"' in app.get("/app/nope?lang=es").text
+        form = Page(app.get("/app/letters/physician-letter?lang=es").text)
+        assert "/app/letters/physician-letter" in form.actions  # the switch, keeping answers
+        assert "/app/letters/physician-letter.pdf?lang=es" in form.actions
+
+
 def test_the_switch_on_a_form_keeps_every_answer(client):
     page = Page(client.get(f"/letters/{LETTER}?lang=es").text)
     [switch] = [a for a in page.actions if a.startswith(f"/letters/{LETTER}") and "?" not in a]

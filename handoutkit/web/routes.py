@@ -97,14 +97,14 @@ def handout_url(url):
 
 def context(site: Site, ui: Interface, app, root_path: str, path: str | None) -> dict[str, Any]:
     """What every page's frame needs: its words, its URLs, the crisis lines and the switch to
-    each other language (to `path` in that language, or the home page)."""
+    each other language (to `path`, the page's own full path, in that language; else home)."""
     url = url_maker(app, root_path, "" if ui.code == site.default else ui.code)
     switch = []
     for code in site.langs:
         if code == ui.code:
             continue
         target = url_maker(app, root_path, "" if code == site.default else code)
-        here = root_path + path if path is not None else target("home")
+        here = path if path is not None else target("home")  # `path` has the root_path
         if path is not None and code != site.default:
             here += f"?{LANG}={code}"
         words = site.interface(code).web["language"]  # said to whoever reads that language
