@@ -372,6 +372,8 @@ def test_without_spanish_sheets_the_pages_are_spanish_and_the_sheets_english(tmp
         assert_spanish(home)
         assert ES["home"]["handouts_fallback"] in home
         assert f"/handouts/letter/{LETTER}-fillable.pdf" in Page(home).links
+        # What the form's how-to links to is there; a booklet of some of the sheets is not.
+        assert client.get("/handouts/es/letter/booklet.pdf").status_code == 404
         # A document not yet translated: a Spanish page about it, its own words marked English.
         form = client.get("/letters/employer-accommodation?lang=es").text
         assert_spanish(form)

@@ -188,7 +188,9 @@ class Site:
         library = self.documents.get(lang)
         if library is None:
             return set()
-        return {d.name for group in _downloads(library, {}).values() for d in group}
+        names = {d.name for group in _downloads(library, {}).values() for d in group}
+        # A booklet of some of the sheets is no booklet.
+        return names if lang in self.complete else names - {BOOKLET_ID}
 
     def for_clinicians(self, letter: Handout) -> bool:
         """Written by a prescriber or clinician, not by the person: made only on request."""
