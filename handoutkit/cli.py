@@ -87,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
         "--lang",
         choices=LANGS,
         help="the sheets' language: en (handouts/) or es (Spanish, handouts/es/, into "
-        "build/es/<edition>/); default: en",
+        "build/es/<edition>/); default: the clinic's, else en",
     )
 
     def command(name, help, description, example, parents=(common,)):
@@ -329,6 +329,11 @@ def _edition(args: argparse.Namespace, clinic: Clinic | None) -> Edition:
     return Edition(paper, args.large_print)
 
 
+def _lang(args: argparse.Namespace, clinic: Clinic | None) -> str:
+    """--lang, else the clinic file's language, else English."""
+    return args.lang or (clinic.lang if clinic else None) or DEFAULT_LANG
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     library = load_library(_project(args))
     rows = [("id", "audience", "title", "pages")]
@@ -341,7 +346,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     papers = args.paper or list(PAPERS)
     editions = [edition for edition in ALL_EDITIONS if edition.paper in papers]
-    lang = args.lang or DEFAULT_LANG
+    lang = _lang(args, clinic)
     built = build(
         _project(args),
         editions,
@@ -555,7 +560,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             raise InputError(Problem("--all-editions", ALL_EDITIONS_ALONE))
         editions, langs = ALL_EDITIONS, (args.lang,) if args.lang else LANGS
     else:
-        editions, langs = [_edition(args, clinic)], (args.lang or DEFAULT_LANG,)
+        editions, langs = [_edition(args, clinic)], (_lang(args, clinic),)
     started = time.perf_counter()
     removed: list[str] = []
 

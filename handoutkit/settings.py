@@ -35,11 +35,10 @@ def resolve(
     """`region`, `paper` and `lang` are the flags (None when not given); `details` the checked
     values."""
     written = (details or {}).get("settings", {})
-    clinic_lang = getattr(clinic, "lang", None) if clinic else None
     return Settings(
         region=_first(region, written.get("region"), clinic and clinic.region, DEFAULT_REGION),
         paper=_first(paper, written.get("paper"), clinic and clinic.paper, DEFAULT_PAPER),
-        lang=_first(lang, written.get("lang"), clinic_lang, DEFAULT_LANG),
+        lang=_first(lang, written.get("lang"), clinic and clinic.lang, DEFAULT_LANG),
     )
 
 

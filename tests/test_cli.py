@@ -36,15 +36,21 @@ def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
 
 
 def test_all_editions_in_one_run(mini_project: Path, capsys):
-    # Every language: the Spanish sheets are copies here (test_spanish.py has real ones).
+    # Every language: each sheet has its Spanish translation (test_spanish.py tests them).
     (mini_project / "handouts" / "es").mkdir()
     for sheet in (mini_project / "handouts").glob("*.md"):
-        (mini_project / "handouts" / "es" / sheet.name).write_text(sheet.read_text())
+        spanish = sheet.read_text().replace("## What this is", "## Qué es")
+        spanish = spanish.replace("A short sheet used by the tests.", "Una hoja corta de prueba.")
+        (mini_project / "handouts" / "es" / sheet.name).write_text(
+            spanish.replace("Call us.", "Llámenos.")
+        )
     out = mini_project / "out"
     code, stdout, stderr = run(
         capsys, "--project", str(mini_project), "--out", str(out), "--all-editions"
     )
-    assert (code, stderr) == (0, "")
+    # Spanish numbers not yet confirmed on their services are warned of (test_spanish.py).
+    assert code == 0
+    assert all("to_confirm" in line for line in stderr.splitlines())
     folders = {"letter", "a4", "letter-large", "a4-large"}
     assert {p.parent.name for p in out.glob("*/*.pdf")} == folders
     assert {p.parent.name for p in out.glob("es/*/*.pdf")} == folders
