@@ -26,6 +26,7 @@ from handoutkit.kinds import KINDS
 from handoutkit.regions import load_regions
 from handoutkit.web import Settings, create_app
 from handoutkit.web.forms import LETTER_LANG, letter_fields
+from handoutkit.web.settings import clinic_from
 from handoutkit.web.site import WEB
 from make_handouts import main
 
@@ -393,3 +394,17 @@ def test_the_crisis_lines_and_the_regions_are_said_in_spanish(client, project):
         assert f"{line['name']}: " in html.unescape(page), line["name"]
     region = Page(page).labels
     assert region["f-settings-region"] == spanish["names"]["us"] != "United States"
+
+
+def test_a_clinic_that_speaks_spanish_opens_its_pages_in_spanish(project, tmp_path):
+    (tmp_path / "clinic.toml").write_text('[clinic]\nname = "Clínica del Valle"\nlang = "es"\n')
+    clinic = clinic_from(tmp_path / "clinic.toml")
+    settings = Settings(Project(project), clinic, build_dir=tmp_path, workers=1)
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        page = client.get("/").text
+        assert_spanish(page)
+        assert '<a href="/?lang=en" lang="en" hreflang="en">English</a>' in page
+        assert '<html lang="en"' in client.get("/?lang=en").text
+        form = Page(client.get(f"/letters/{LETTER}").text)
+        assert f"/letters/{LETTER}.pdf" in form.actions  # the default language needs no ?lang=
+        assert [c["value"] for c in form.controls[LETTER_LANG] if "checked" in c] == ["es"]

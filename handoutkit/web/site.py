@@ -81,7 +81,7 @@ class Interface:
 
     def lang_attr(self, letter: Handout) -> Markup:
         """` lang="en"` on a document's words shown in the default language on this page."""
-        if letter.id in self._borrowed and self.code != self.site.default:
+        if letter.id in self._borrowed:
             return Markup(' lang="{}"').format(self.site.library.language.tag)
         return Markup("")
 
@@ -120,7 +120,6 @@ class Site:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.default = settings.lang
         self.library: Library = load_library(
             settings.project, settings.clinic, settings.lang, _default_region(settings)
         )
@@ -147,6 +146,9 @@ class Site:
             language = _language(settings, code)
             if language is not None:
                 self.interfaces[code] = Interface(self, code, _web_strings(code), language)
+        # The pages' language without ?lang=: the clinic's (its file's `lang`), else the app's.
+        clinic = settings.clinic.lang if settings.clinic else None
+        self.default = clinic if clinic in self.interfaces else settings.lang
         self.editions = {e.name: e for e in EDITIONS}
         self._memory: dict[tuple[str, str, str], bytes] = {}
 
