@@ -170,7 +170,9 @@ def test_the_spanish_words_have_every_key_the_english_ones_have():
     english, spanish = strings(EN), strings(ES)
     english = {key: words for key, words in english.items() if key[-2:-1] != ("joined",)}
     spanish = {key: words for key, words in spanish.items() if key[-2:-1] != ("joined",)}
-    assert set(spanish) == set(english)
+    # Every key: a page never lacks a word. (Spanish may have a word ready before the English
+    # page that uses it has landed, as the wallet card's.)
+    assert not set(english) - set(spanish), sorted(set(english) - set(spanish))
     assert ES["lang_tag"] == "es-US"
     # Each placeholder the English words fill is there in Spanish to be filled.
     for key, words in english.items():
