@@ -38,7 +38,6 @@ SETTINGS = (REGION, PAPER, LARGE_PRINT, LETTER_LANG)
 TRUE, FALSE = "true", "false"
 UPLOAD, UPLOAD_ID = "answers", "f-answers"  # the file box of "Open my answers"
 FORM = "form"  # the source of problems the form finds itself, in its own words
-JOINED = ("is", "must", "has", "cannot", "can")  # English; each page's words have their own
 # What a browser may fill in for the person (WCAG 1.3.5); other fields are left to them.
 AUTOCOMPLETE = {
     "person.name": "name",
@@ -433,7 +432,7 @@ def messages(
     return out
 
 
-def field_message(label: str, message: str, joined: Iterable[str] = JOINED) -> str:
+def field_message(label: str, message: str, joined: Iterable[str]) -> str:
     """'Your full name is required': a field's label and the registry's message as one line.
 
     A message that starts with one of the `joined` words ("is", "must"; in Spanish "es",
