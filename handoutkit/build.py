@@ -242,14 +242,19 @@ def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
     the sheet is gone, or it no longer has a fillable twin. A clinic must not print them."""
     lang = library.language.code
     kinds = {h.id: KINDS[h.kind] for h in library.handouts}
+    known = set(library.sheet_ids) or set(kinds)
     return [
         entry
         for entry in entries
         if entry.get("lang", DEFAULT_LANG) == lang
         and entry.get("id") != BOOKLET_ID
         and (
-            entry.get("id") not in kinds
-            or (entry.get("kind") == "fillable" and not kinds[entry["id"]].fillable)
+            entry.get("id") not in known
+            or (
+                entry.get("kind") == "fillable"
+                and entry["id"] in kinds
+                and not kinds[entry["id"]].fillable
+            )
         )
     ]
 

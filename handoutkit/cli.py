@@ -129,7 +129,7 @@ def parser() -> argparse.ArgumentParser:
 
     command(
         "list", "list the sheets", "Show every sheet: id, audience, title, page budget.",
-        "handouts list",
+        "handouts list --lang es", (common, language),
     ).set_defaults(run=cmd_list)  # fmt: skip
     check_cmd = command(
         "check",
@@ -335,7 +335,7 @@ def _lang(args: argparse.Namespace, clinic: Clinic | None) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    library = load_library(_project(args))
+    library = load_library(_project(args), lang=args.lang or DEFAULT_LANG)
     rows = [("id", "audience", "title", "pages")]
     rows += [(h.id, h.audience, h.title, str(h.pages)) for h in library.handouts]
     print(_table(rows))

@@ -28,6 +28,9 @@ class Library:
     # What `check` and `build` print as warnings (and refuse with --strict): stale numbers, a
     # region without a law line.
     warnings: tuple[Problem, ...] = ()
+    # Every sheet the language has, read or not: with --only a translation reads just some,
+    # and the others are not withdrawn for that.
+    sheet_ids: tuple[str, ...] = ()
 
     def by_id(self, id: str) -> Handout:
         return next(h for h in self.handouts if h.id == id)
@@ -54,10 +57,11 @@ def load_library(
     """
     project.check_layout()
     problems: list[Problem] = []
-    handouts, regions, stale = [], None, []
+    handouts, regions, stale, ids = [], None, [], []
     try:
         handouts = load_handouts(project.handouts, project.root)
         problems += english_problems(handouts)
+        ids = [h.id for h in handouts if lang == DEFAULT_LANG or h.spanish]
         if lang != DEFAULT_LANG:
             handouts, stale = load_translations(project, lang, handouts, only)
     except ContentError as exc:
@@ -82,6 +86,7 @@ def load_library(
         load_language(project.strings, lang),
         clinic,
         (*regions.warnings_for(code, lang), *stale),
+        tuple(ids),
     )
 
 

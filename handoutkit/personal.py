@@ -153,7 +153,7 @@ def build_letters(
         shown,
         found.lines,
         project.styles / "print.css",
-        words["messages"],
+        words.get("messages"),  # a project made before there were messages: the bundled ones
     )
     if (only and (empty or absent)) or not wanted:
         # Said together with every other mistake in the file, so one edit can fix them all.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -64,6 +65,17 @@ def _plain(word: str) -> str:
 ACCENTED = {_plain(word): word for word in NEED_ACCENTS if _plain(word) != word}
 
 
+# Doses as the ISMP writes them, in es-US: a point ("0.5 mg", the sheets' decimal sign; only the
+# taper plan's numbers follow a region), a leading zero (not ".5 mg"), no trailing zero (not
+# "1.0 mg", read as 10 mg).
+UNIT = r"\s*(?:mg|mL|ml)\b"
+DOSES = (
+    (re.compile(r"\d,\d+" + UNIT), "writes {found}: a dose's decimal sign is a point (0.5 mg)"),
+    (re.compile(r"(?<![\d.,])\.\d+" + UNIT), "writes {found}: write the zero first (0.5 mg)"),
+    (re.compile(r"\b\d+\.0" + UNIT), "writes {found}: leave out the trailing zero (1 mg)"),
+)
+
+
 def leftover_english(block: str) -> bool:
     """A block of text that reads as English: more English common words than Spanish ones."""
     for name in ENGLISH_NAMES:
@@ -113,6 +125,9 @@ def problems(blocks: Iterable[str]) -> list[str]:
             found.append(f"has {pair}: {_short(block)!r}")
     for wrong, right in missing_accents(" ".join(blocks)).items():
         found.append(f"writes '{wrong}' without its accent: '{right}'")
+    for pattern, message in DOSES:
+        for dose in dict.fromkeys(m.group(0) for b in blocks for m in pattern.finditer(b)):
+            found.append(message.format(found=f"'{dose}'"))
     return found
 
 

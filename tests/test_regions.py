@@ -270,3 +270,43 @@ def test_the_error_is_a_content_error_with_every_problem(mini_project: Path):
     with pytest.raises(ContentError) as caught:
         load_regions(Project(mini_project))
     assert [p.field for p in caught.value.problems] == ["regions.au.emergency"]
+
+
+def test_each_region_needs_its_spanish_wording(mini_project: Path):
+    path = edit(
+        mini_project,
+        ('[regions.ie.es]\nname = "Irlanda"\n', "[regions.ie.es]\n"),
+        ('[regions.au.es.words]\ner = "urgencias"\n', "[regions.au.es.words]\n"),
+        ('number = "AYUDA al 741741"', 'number = "AYUDA a 741741"'),
+        ('[es]\nmissing_law = "Las leyes', '[es]\nmissing_lw = "Las leyes'),
+    )
+    with pytest.raises(ContentError) as caught:
+        load_regions(Project(mini_project))
+    at = lambda fragment: f"handouts/regions.toml:{line_of(path, fragment)}: "  # noqa: E731
+    assert caught.value.lines() == [
+        at("missing_lw") + "es.missing_lw: unknown key; did you mean 'missing_law'?",
+        at("AYUDA a 741741") + "regions.us.es.lines[2].number: 'AYUDA a 741741' is not a phone "
+        'number; write digits with spaces or hyphens, like "988", "116 123", "HOME to 741741" or '
+        '"AYUDA al 741741"',
+        at("[regions.ie.es]") + "regions.ie.es.name: is required",
+        at("[regions.au.es.words]") + "regions.au.es.words: needs 'er', as every region has it",
+    ]
+
+
+def test_numbers_to_confirm_warn_where_they_are_printed(mini_project: Path):
+    regions = load_regions(Project(mini_project), dt.date.fromisoformat(TODAY))
+    assert regions.warnings == ()
+    assert regions.warnings_for("us") == ()  # the English sheets print none of them
+    spanish = [w.field for w in regions.warnings_for("us", "es")]
+    assert spanish == [
+        "regions.us.es.lines[1].to_confirm",
+        "regions.us.es.lines[2].to_confirm",
+        "regions.mexico.es.lines[1].to_confirm",
+        "regions.spain.es.lines[1].to_confirm",
+        "regions.spain.es.lines[2].to_confirm",
+    ]
+    # The help sheet lists each language's own regions, the reader's first.
+    assert [r["code"] for r in regions.region("spain", "es")["all"]] == ["spain", "us", "mexico"]
+    assert [r["code"] for r in regions.region("uk")["all"]] == ["uk", "us", "ca", "ie", "au"]
+    assert regions.region("us", "es")["emergency"] == "911"
+    assert regions.region("us", "es")["name"] == "Estados Unidos"

@@ -352,6 +352,7 @@ def test_spanish_checks_on_words():
             "Call your doctor if you have a seizure and the pain is bad.",
             "Llame al 988 (Suicide & Crisis Lifeline) o envíe AYUDA al 741741 (Crisis Text Line).",
             "El medico dice que tambien hay dias malos; Telefono: 988. Esta es su dosis.",
+            "Tome 0,5 mg, no .5 mg ni 1.0 mg; 0.5 mg y 1.25 mL están bien.",
         ]
     ) == [
         "has '?' without its '¿': 'Que puede hacer?'",
@@ -362,6 +363,9 @@ def test_spanish_checks_on_words():
         "writes 'tambien' without its accent: 'también'",
         "writes 'dias' without its accent: 'días'",
         "writes 'Telefono' without its accent: 'Teléfono'",
+        "writes '0,5 mg': a dose's decimal sign is a point (0.5 mg)",
+        "writes '.5 mg': write the zero first (0.5 mg)",
+        "writes '1.0 mg': leave out the trailing zero (1 mg)",
     ]
 
 
@@ -506,3 +510,64 @@ def test_a_flag_outranks_the_details_file_language(letters_project: Path, tmp_pa
         "physician-letter.pdf",
         "using-your-letters.pdf",
     ]
+
+
+def test_spanish_pdfs_pass_pdf_ua_with_their_language(project: Path, tmp_path: Path):
+    import page as page_validation
+
+    out = tmp_path / "out"
+    editions = [Edition("letter"), Edition("a4", large_print=True)]
+    build(Project(project), editions, out, langs=["es"], jobs=1)
+    pdfs = sorted(out.glob("es/*/*.pdf"))
+    assert len(pdfs) == 2 * 3  # two sheets and the booklet, in each edition
+    for pdf in pdfs:
+        assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "es-US"
+        report = page_validation.validate_pdf(pdf, profile="ua1")
+        assert report.is_compliant, (pdf.name, [f.message for f in report.failures])
+
+
+def test_every_spanish_string_is_spanish_with_the_same_placeholders():
+    import string
+
+    from handoutkit import spanish
+
+    strings = ROOT / "templates" / "strings"
+    english = load_language(strings).strings
+    translated = load_language(strings, "es").strings
+
+    def values(data, prefix=""):
+        for key, value in data.items():
+            if isinstance(value, dict):
+                yield from values(value, f"{prefix}{key}.")
+            elif isinstance(value, list):
+                yield from ((f"{prefix}{key}[{i}]", v) for i, v in enumerate(value))
+            else:
+                yield f"{prefix}{key}", value
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    wanted = dict(values(english))
+    for key, text in values(translated):
+        assert fields(text) == fields(wanted[key]), key
+        assert not spanish.leftover_english(text), key
+        assert not spanish.unpaired(text), key
+        assert not spanish.missing_accents(text), key
+
+
+def test_building_some_spanish_sheets_keeps_the_others(project: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    letter = [Edition("letter")]
+    build(Project(project), letter, out, langs=["es"], only=["first-sheet"], jobs=1)
+    build(Project(project), letter, out, langs=["es"], only=["second-sheet"], jobs=1)
+    assert sorted(p.name for p in (out / "es" / "letter").glob("*.pdf")) == [
+        "first-sheet.pdf",
+        "second-sheet.pdf",
+    ]
+    # A sheet taken out of the project (English and Spanish) is withdrawn from build/es/ too.
+    (project / "handouts" / "02-second-sheet.md").unlink()
+    (project / "handouts" / "es" / "02-second-sheet.md").unlink()
+    removed: list[str] = []
+    build(Project(project), letter, out, langs=["es"], jobs=1, removed=removed.append)
+    assert removed == ["es/letter/second-sheet.pdf"]
+    assert not (out / "es" / "letter" / "second-sheet.pdf").exists()
