@@ -323,6 +323,13 @@ def test_the_web_letter_equals_the_command_line_s_in_its_language(
     argv = ["letters", "--project", str(project), "--details", "my-details.toml"]
     assert main([*argv, "--only", LETTER, "--out", "out"]) == 0
     assert (tmp_path / "out" / name).read_bytes() == response.content
+    if page_lang == letter_lang == "es":
+        # And as `letters --lang es` makes it from a file that does not say.
+        plain = saved.text.replace('lang = "es"\n', "")
+        assert "lang" not in tomllib.loads(plain)["settings"]
+        (tmp_path / "my-details.toml").write_text(plain, encoding="utf-8")
+        assert main([*argv, "--only", LETTER, "--out", "flag", "--lang", "es"]) == 0
+        assert (tmp_path / "flag" / name).read_bytes() == response.content
 
 
 def test_a_letter_language_the_letter_does_not_come_in_is_refused_beside_its_choice(client):
