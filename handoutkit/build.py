@@ -27,7 +27,7 @@ from .output import (
 from .pool import default_jobs, run_jobs
 from .project import Project
 from .readability import SpanishScores
-from .renderer import BOOKLET_ID, Job, Rendered
+from .renderer import BOOKLET_ID, TWINS, Job, Rendered
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,7 @@ def plan(
     jobs = []
     for edition in editions:
         for h in selected:
-            documents = ["sheet", "fillable"] if KINDS[h.kind].fillable else ["sheet"]
-            for document in documents:
+            for document in KINDS[h.kind].documents(edition.large_print):
                 variant = "blank" if document == "sheet" else document
                 key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant, lang)
                 jobs.append(Job(document, h.id, edition, lang, key))
@@ -239,7 +238,8 @@ def _render(
 
 def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
     """Manifest entries, in this build's language, that no sheet of the library makes any more:
-    the sheet is gone, or it no longer has a fillable twin. A clinic must not print them."""
+    the sheet is gone, or it no longer has that twin (fillable, avery) or that edition (a card
+    has no large print). A clinic must not print them."""
     lang = library.language.code
     kinds = {h.id: KINDS[h.kind] for h in library.handouts}
     known = set(library.sheet_ids) or set(kinds)
@@ -251,12 +251,19 @@ def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
         and (
             entry.get("id") not in known
             or (
-                entry.get("kind") == "fillable"
-                and entry["id"] in kinds
-                and not kinds[entry["id"]].fillable
+                entry["id"] in kinds
+                and _twin(entry) not in kinds[entry["id"]].documents(_large(entry))
             )
         )
     ]
+
+
+def _twin(entry: dict) -> str:
+    return entry.get("kind") if entry.get("kind") in TWINS else "sheet"
+
+
+def _large(entry: dict) -> bool:
+    return str(entry.get("edition", "")).endswith("-large")
 
 
 def _strict(warning: Problem) -> Problem:
@@ -264,11 +271,12 @@ def _strict(warning: Problem) -> Problem:
 
 
 def _output(library: Library, job: Job, pages: int, size: int, sha256: str) -> Output:
-    """The manifest entry: kind is handout, letter, fillable or booklet (design.md section 3)."""
+    """The manifest entry: kind is the sheet's kind (handout, letter, card...), fillable, avery
+    or booklet (design.md section 3)."""
     if job.document == "booklet":
         kind, audience = "booklet", "all"
     else:
         handout = library.by_id(job.id)
-        kind = "fillable" if job.document == "fillable" else handout.kind
+        kind = job.document if job.document in TWINS else handout.kind
         audience = handout.audience
     return Output(job.id, job.edition.name, kind, audience, job.path, pages, size, sha256, job.lang)

@@ -31,6 +31,7 @@ class Edition:
             "handout.css",
             "letter.css",
             "booklet.css",
+            "card.css",
         ]
         if self.large_print:
             sheets.append("large-print.css")

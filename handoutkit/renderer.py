@@ -24,16 +24,18 @@ from .quality import Report, check_sheet
 from .readability import SpanishScores
 from .render import SheetBody, Templates
 
-DOCUMENTS = ("sheet", "fillable", "booklet", "personal")
+DOCUMENTS = ("sheet", "fillable", "avery", "booklet", "personal")
 BOOKLET_ID = "booklet"
-FILL_MODE = {"sheet": "blank", "fillable": "fillable", "personal": "personal"}
+FILL_MODE = {"sheet": "blank", "fillable": "fillable", "avery": "blank", "personal": "personal"}
+# A twin of a sheet is named after it: <id>-fillable.pdf, and a card's <id>-avery.pdf.
+TWINS = ("fillable", "avery")
 
 
 @dataclass(frozen=True)
 class Job:
     """One output to make: which document, of which sheet, in which edition and language."""
 
-    document: str  # sheet | fillable | booklet | personal
+    document: str  # sheet | fillable | avery | booklet | personal
     id: str  # the sheet's id, or "booklet"
     edition: Edition
     lang: str = DEFAULT_LANG
@@ -45,7 +47,7 @@ class Job:
 
     @property
     def name(self) -> str:
-        return f"{self.id}-fillable" if self.document == "fillable" else self.id
+        return f"{self.id}-{self.document}" if self.document in TWINS else self.id
 
     @property
     def path(self) -> str:
@@ -109,7 +111,7 @@ class Renderer:
                 self._booklet_bodies = [self.templates.body(h) for h in self.library.booklet]
             notes = job.notes_page if notes_page is None else notes_page
             return self.templates.booklet(self._booklet_bodies, job.edition, notes, preview)
-        return self.templates.sheet(self._body(job), job.edition, preview)
+        return self.templates.sheet(self._body(job), job.edition, preview, job.document)
 
     def _body(self, job: Job) -> SheetBody:
         handout = self.library.by_id(job.id)
@@ -158,8 +160,11 @@ class Renderer:
         return self._pdf
 
     def budget(self, job: Job) -> int:
-        """The most pages a job may take: a personal letter may run on (kinds.py)."""
+        """The most pages a job may take: a personal letter may run on (kinds.py); cards on
+        card stock take a page of fronts and one of backs."""
         handout = self.library.by_id(job.id)
+        if job.document == "avery":
+            return 2
         large = job.edition.large_print
         runs_on = KINDS[handout.kind].personal_pages(large)
         if job.document == "personal" and runs_on:
@@ -180,7 +185,7 @@ class Renderer:
             return out.data, out.pages, None, None
         handout = self.library.by_id(job.id)
         body = self._body(job)
-        html = self.templates.sheet(body, job.edition)
+        html = self.templates.sheet(body, job.edition, document=job.document)
         report = (
             check_sheet(handout, body.body_html, html, language.code, self._print_css)
             if job.document == "sheet"

@@ -73,8 +73,8 @@ def test_output_is_identical_for_any_number_of_jobs(tmp_path: Path):
     build(Project(ROOT), editions, tmp_path / "one", jobs=1)
     build(Project(ROOT), editions, tmp_path / "two", jobs=2)
     one, two = outputs(tmp_path / "one"), outputs(tmp_path / "two")
-    per_edition = len(HANDOUTS) + sum(KINDS[h.kind].fillable for h in HANDOUTS) + 1  # + booklet
-    assert one.keys() == two.keys() and len(one) == 2 * per_edition
+    made = sum(len(KINDS[h.kind].documents(large)) for h in HANDOUTS for large in (False, True))
+    assert one.keys() == two.keys() and len(one) == made + 2  # + a booklet in each
     for name in one:
         assert one[name] == two[name], name
     manifest = (tmp_path / "one" / "manifest.json").read_text()
@@ -94,7 +94,7 @@ def test_a_build_with_nothing_to_do_never_imports_weasyprint(tmp_path: Path):
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False 0"
-    outputs = len(HANDOUTS) + sum(KINDS[h.kind].fillable for h in HANDOUTS) + 1  # + booklet
+    outputs = sum(len(KINDS[h.kind].documents(False)) for h in HANDOUTS) + 1  # + booklet
     assert f"0 rendered, {outputs} unchanged and reused" in result.stdout
 
 

@@ -461,13 +461,52 @@ Quiero bajar la dosis poco a poco, con su ayuda.
 """
 
 
+CARD_ES = """\
+---
+id: wallet-card
+title: Tarjeta de bolsillo
+audience: patient
+kind: card
+booklet: false
+reviewed: 2026-12-06
+sources:
+  - Guía conjunta (2025)
+---
+
+<div class="card-front" markdown="1">
+
+Información médica
+
+**Estoy bajando poco a poco la dosis de una benzodiazepina, con mi médico. No la deje de
+golpe: puede causar convulsiones.**
+
+Si tengo una convulsión, llame al [[region:emergency]].
+
+<div class="blanks">[[patient_name|Nombre]]</div>
+
+</div>
+
+<div class="card-back" markdown="1">
+
+<div class="blanks">[[medication|Medicamento]]</div>
+<div class="blanks">[[dose|Dosis]] [[dose_as_of|el]]</div>
+<div class="blanks">[[physician_name|Quien receta]]</div>
+<div class="blanks">[[physician_phone|Teléfono]]</div>
+<div class="blanks">[[emergency_contact|Contacto]]</div>
+<div class="blanks">[[emergency_phone|Teléfono]]</div>
+
+</div>
+"""
+
+
 @pytest.fixture
 def letters_project(tmp_path: Path) -> Path:
-    """The real English sheets, and the two Spanish ones personal letters need."""
+    """The real English sheets, and the Spanish ones personal letters need."""
     root = copy_project(tmp_path / "p")
     spanish = root / "handouts" / "es"
     spanish.mkdir(exist_ok=True)
     (spanish / "07-physician-letter.md").write_text(LETTER_ES)
+    (spanish / "13-wallet-card.md").write_text(CARD_ES)
     (spanish / "06-using-your-letters.md").write_text(
         spanish_sheet("using-your-letters", "Cómo usar sus cartas", kind="howto")
     )
@@ -494,6 +533,7 @@ def test_personal_spanish_letters(letters_project: Path, tmp_path: Path, capsys,
     assert sorted(p.name for p in out.iterdir()) == [
         "physician-letter-es.pdf",
         "using-your-letters-es.pdf",
+        "wallet-card-es.pdf",
     ]
     assert "language es" in capsys.readouterr().out
     text = " ".join(PdfReader(out / "physician-letter-es.pdf").pages[0].extract_text().split())

@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Guard:
             Route("/letters/{id}.pdf", routes.letter_pdf, methods=["POST"], name="letter_pdf"),
             # POST: the language switch on a form page, which keeps the answers.
             Route("/letters/{id}", routes.letter_form, methods=["GET", "POST"], name="letter_form"),
+            Route("/card.pdf", routes.card_pdf, methods=["POST"], name="card_pdf"),
             Route(
                 "/letters/{id}/details.toml",
                 routes.letter_answers,

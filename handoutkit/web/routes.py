@@ -159,6 +159,7 @@ async def home(request: Request) -> Response:
         everything=everything,
         handouts=ui.handouts,
         editions=list(site.editions),
+        card_id=site.card.id if site.card else "",
     )
 
 
@@ -196,6 +197,7 @@ def letter_page(
     if found or notice:
         title = ui.web["title_error"].format(title=title)
     others = [h for h in ui.group(letter) if h.id != letter.id]
+    card_id = site.card.id if site.card else ""
     return page(
         request,
         "letter.html",
@@ -210,13 +212,15 @@ def letter_page(
         carried=carried,
         fw=ui.words(letter),
         borrowed=ui.lang_attr(letter),  # the letter's own words, when not in the page's language
-        # How to use the letters is the person's; a plan or a note is made by their clinician.
-        howto=None if site.for_clinicians(letter) else ui.howto,
+        # How to use the letters is the person's; a plan or a note is made by their clinician,
+        # and a wallet card needs no how-to beyond its own page.
+        howto=None if site.for_clinicians(letter) or letter.id == card_id else ui.howto,
         howto_id=HOWTO_ID,
         howto_lang=ui.howto_library.language.code,
         edition=site.edition.name,
         others=others,
         fresh=fresh,
+        card_id=card_id,
     )
 
 
@@ -241,7 +245,19 @@ def _checked(site: Site, ui: Interface, letter, answers: Answers):
 
 
 async def letter_pdf(request: Request) -> Response:
-    site, ui, letter = _site(request), _ui(request), _letter(request)
+    return await _made(request, _letter(request))
+
+
+async def card_pdf(request: Request) -> Response:
+    """The person's wallet card from the card form's answers, as `letters` writes it."""
+    site, ui = _site(request), _ui(request)
+    if site.card is None:
+        raise HTTPException(404)
+    return await _made(request, ui.letters[site.card.id])
+
+
+async def _made(request: Request, letter) -> Response:
+    site, ui = _site(request), _ui(request)
     answers = await _posted(request)
     region, edition, lang, values, problems = _checked(site, ui, letter, answers)
     if problems:
@@ -393,7 +409,7 @@ async def handout(request: Request) -> Response:
     name = request.path_params["name"]
     if lang == DEFAULT_LANG and "lang" in request.path_params:
         raise HTTPException(404)  # English has one address, without the language
-    if edition is None or name not in site.names(lang):
+    if edition is None or name not in site.names(lang) or not site.made_in(name, edition, lang):
         raise HTTPException(404)
     data = site.remembered(name, edition, lang) or await run_in_threadpool(
         site.built, name, edition, lang

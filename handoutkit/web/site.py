@@ -40,7 +40,8 @@ class Download:
     """One handout file a person can download: which sheet, and its name in each edition."""
 
     title: str
-    name: str  # <id>, <id>-fillable or booklet
+    name: str  # <id>, <id>-fillable, <id>-avery or booklet
+    large_print: bool = True  # made in the large-print editions too
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class Site:
         # Every document with fields has its form: a person's own letters, and the ones a
         # prescriber or clinician writes for them (the taper plan, the note of work limits).
         self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
+        # The wallet card has its form like a letter, and its own address, POST /card.pdf.
+        self.card = next((h for h in self.letters.values() if KINDS[h.kind].with_letters), None)
         # Each language the project builds: its whole set of sheets when every translation is
         # there (the handouts on offer), and the documents it has, which may come first: a
         # letter can be made in Spanish as soon as its own Spanish sheet is written.
@@ -198,6 +201,12 @@ class Site:
         """Written by a prescriber or clinician, not by the person: made only on request."""
         return letter.id in ON_REQUEST
 
+    def made_in(self, name: str, edition: Edition, lang: str = DEFAULT_LANG) -> bool:
+        """Whether a download is made in this edition (a wallet card has no large print)."""
+        groups = _downloads(self.documents[lang], {})
+        item = next(d for group in groups.values() for d in group if d.name == name)
+        return item.large_print or not edition.large_print
+
     # Handouts: from build/ when it is up to date, else rendered once and kept in memory.
 
     def built(self, name: str, edition: Edition, lang: str = DEFAULT_LANG) -> bytes | None:
@@ -232,14 +241,19 @@ class Site:
 
 def _downloads(library: Library, web: Mapping[str, Any]) -> dict[str, list[Download]]:
     """Every handout and the booklet; the letters blank and fillable, as `build` makes them."""
+    home = web.get("home", {})
     groups: dict[str, list[Download]] = {"sheets": [], "blank": [], "fillable": []}
     for h in library.handouts:
-        if KINDS[h.kind].fillable:
+        kind = KINDS[h.kind]
+        if kind.fillable:
             groups["blank"].append(Download(h.title, h.id))
             groups["fillable"].append(Download(h.title, f"{h.id}-fillable"))
         else:
-            groups["sheets"].append(Download(h.title, h.id))
-    groups["booklet"] = [Download(web.get("home", {}).get("booklet", ""), BOOKLET_ID)]
+            groups["sheets"].append(Download(h.title, h.id, kind.large_print))
+        if kind.avery:
+            title = home.get("avery", "{title}").format(title=h.title)
+            groups["sheets"].append(Download(title, f"{h.id}-avery", kind.large_print))
+    groups["booklet"] = [Download(home.get("booklet", ""), BOOKLET_ID)]
     return groups
 
 

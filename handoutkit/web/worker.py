@@ -51,7 +51,7 @@ class LetterTask:
 class HandoutTask:
     """A blank handout, fillable letter or booklet, as `build` would write it."""
 
-    name: str  # <id>, <id>-fillable or booklet
+    name: str  # <id>, <id>-fillable, <id>-avery or booklet
     edition: Edition
     lang: str = DEFAULT_LANG
 
@@ -113,8 +113,9 @@ class Worker:
             handouts = renderer.library.booklet
             pages = 2 + sum(h.page_budget(task.edition.large_print) for h in handouts)
             job = Job("booklet", BOOKLET_ID, task.edition, task.lang, notes_page=pages % 2 == 1)
-        elif task.name.endswith("-fillable"):
-            job = Job("fillable", task.name.removesuffix("-fillable"), task.edition, task.lang)
+        elif task.name.endswith(("-fillable", "-avery")):
+            id, document = task.name.rsplit("-", 1)
+            job = Job(document, id, task.edition, task.lang)
         else:
             job = Job("sheet", task.name, task.edition, task.lang)
         result = renderer.run(job)
