@@ -76,6 +76,12 @@ def tiny_spanish(handout) -> str:
             lines += ["", f'<div class="blanks">[[{f.placeholder}|{f.name}]]</div>']
         elif f.placeholder:
             lines += [f"- [[{f.placeholder}:{c}]] Elección {n}." for n, c in enumerate(f.choices)]
+    if handout.kind == "card":  # a front and a back, each side its own box
+        front = "Información médica. No deje el medicamento de golpe."
+        blanks = [line for line in lines if line.startswith("<div")]
+        side = '<div class="card-{}" markdown="1">'
+        lines = [side.format("front"), "", front, "", blanks[0], "", "</div>", ""]
+        lines += [side.format("back"), "", *blanks[1:], "", "</div>"]
     action = ES_ACTION if KINDS[handout.kind].action_boxes == 1 else ""
     return sheet_text(handout.id, f"Hoja {handout.id}", "\n".join(lines) + "\n", action,
                       audience=handout.audience, kind=handout.kind)  # fmt: skip
@@ -356,11 +362,13 @@ def test_the_spanish_home_page_offers_the_spanish_handouts(client, app):
     site = app.state.site
     spanish = [h.id for h in site.complete["es"].handouts]
     assert "work-limits-note" not in spanish
+    for id in spanish:  # each at both papers (a letter blank and fillable, a card on stock)
+        for paper in ("letter", "a4"):
+            address = re.compile(rf"/handouts/es/{paper}/{id}(-[a-z]+)?\.pdf")
+            assert any(address.fullmatch(link) for link in page.links), (paper, id)
     for edition in ("letter", "a4", "letter-large", "a4-large"):
-        for id in spanish:
-            kind = "-fillable" if id in site.letters else ""
-            assert f"/handouts/es/{edition}/{id}{kind}.pdf" in page.links, (edition, id)
         assert f"/handouts/es/{edition}/booklet.pdf" in page.links
+        assert f"/handouts/es/{edition}/for-physicians.pdf" in page.links
     assert not [link for link in page.links if re.match(r"/handouts/(letter|a4)", link)]
     response = client.get(f"/handouts/es/a4/{LETTER}.pdf")
     assert response.status_code == 200
@@ -417,3 +425,14 @@ def test_a_clinic_that_speaks_spanish_opens_its_pages_in_spanish(project, tmp_pa
         form = Page(client.get(f"/letters/{LETTER}").text)
         assert f"/letters/{LETTER}.pdf" in form.actions  # the default language needs no ?lang=
         assert [c["value"] for c in form.controls[LETTER_LANG] if "checked" in c] == ["es"]
+
+
+def test_the_wallet_card_s_page_and_card_keep_the_language(client):
+    page = client.get("/letters/wallet-card?lang=es").text
+    assert_spanish(page)
+    assert "/card.pdf?lang=es" in Page(page).actions
+    data = form_data(FULL, **{LETTER_LANG: "es"})
+    response = client.post("/card.pdf?lang=es", data=data, headers=SAME_SITE)
+    assert response.status_code == 200, response.text[:2000]
+    assert response.headers["content-disposition"] == 'attachment; filename="wallet-card-es.pdf"'
+    assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == "es-US"
