@@ -153,9 +153,12 @@ def parser() -> argparse.ArgumentParser:
         "Build, then rebuild what changed each time a sheet, template, style or the clinic "
         "file is saved.",
         "handouts watch --paper a4",
-        (common, edition),
+        (common, edition, language),
     )
     watch_cmd.add_argument("--out", type=Path, metavar="DIR", help="default: build/ here")
+    watch_cmd.add_argument(
+        "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
+    )
     watch_cmd.set_defaults(run=cmd_watch)
     _letter_commands(command)
     _serve_command(command)
@@ -545,7 +548,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
             )
 
     try:
-        watch(_project(args), [edition], out, args.clinic, report, progress=_progress(out))
+        watch(
+            _project(args),
+            [edition],
+            out,
+            args.clinic,
+            report,
+            progress=_progress(out),
+            lang=_lang(args, clinic),
+            only=args.only,
+        )
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr)
         return 130

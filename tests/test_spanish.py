@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import tomllib
 from pathlib import Path
 
@@ -477,8 +478,8 @@ sources:
 
 Información médica
 
-**Estoy bajando poco a poco la dosis de una benzodiazepina, con mi médico. No la deje de
-golpe: puede causar convulsiones.**
+**Estoy bajando poco a poco la dosis de un medicamento, con mi médico. No lo deje de golpe:
+puede dar convulsiones.**
 
 Si tengo una convulsión, llame al [[region:emergency]].
 
@@ -611,3 +612,32 @@ def test_building_some_spanish_sheets_keeps_the_others(project: Path, tmp_path: 
     build(Project(project), letter, out, langs=["es"], jobs=1, removed=removed.append)
     assert removed == ["es/letter/second-sheet.pdf"]
     assert not (out / "es" / "letter" / "second-sheet.pdf").exists()
+
+
+def test_watch_one_spanish_sheet_while_writing_it(project: Path, tmp_path: Path):
+    import threading
+
+    from handoutkit.watch import Round, watch
+
+    from .test_watch import wait_for
+
+    (project / "handouts" / "es" / "02-second-sheet.md").unlink()  # not written yet
+    sheet = project / "handouts" / "es" / "01-first-sheet.md"
+    rounds: list[Round] = []
+    stop = threading.Event()
+    args = (Project(project), [Edition("letter")], tmp_path / "out", None, rounds.append)
+    options = {"stop": stop, "lang": "es", "only": ["first-sheet"]}
+    thread = threading.Thread(target=watch, args=args, kwargs=options, daemon=True)
+    thread.start()
+    try:
+        wait_for(rounds, 1)
+        assert rounds[0].errors == []
+        assert [b.output.path for b in rounds[0].built] == ["es/letter/first-sheet.pdf"]
+        time.sleep(0.5)
+        sheet.write_text(spanish_sheet("first-sheet", "Primera hoja"))
+        wait_for(rounds, 2)
+        assert rounds[1].changed == ["handouts/es/01-first-sheet.md"]
+        assert [b.reused for b in rounds[1].built] == [False]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
