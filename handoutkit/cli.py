@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .build import Built, build
 from .config import Clinic, find_clinic, load_clinic
-from .editions import ALL_EDITIONS, PAPERS, Edition
+from .editions import ALL_EDITIONS, DUPLEX, PAPERS, Edition
 from .errors import HandoutError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, LANGS
 from .library import load_library
@@ -114,6 +114,13 @@ def parser() -> argparse.ArgumentParser:
         "--all-editions",
         action="store_true",
         help="every paper, standard and large print, in every language, in one run",
+    )
+    build_cmd.add_argument(
+        "--duplex",
+        choices=DUPLEX,
+        default=DUPLEX[0],
+        help="how your printer turns the paper for booklet-print.pdf: short-edge (the default; "
+        "backs upright) or long-edge (backs printed upside down, for printers that need it)",
     )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
@@ -524,6 +531,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         langs=langs,
         warn=_warn,
         strict=args.strict,
+        duplex=args.duplex,
     )
     elapsed = time.perf_counter() - started
     where = out if len(editions) > 1 else out / editions[0].name

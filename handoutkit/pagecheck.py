@@ -20,6 +20,9 @@ PX_PER_PT = 4 / 3
 MIN_FONT_PX = 6 * PX_PER_PT  # smaller than 6 pt is not there for a reader
 MIN_CONTRAST = 3.0
 TOLERANCE_PX = 0.5  # rounding in layout
+# Named pages with no footer (booklet.css, booklet-small.css): the covers.
+NO_FOOTER = ("cover", "back-cover")
+BACK_COVER = "back-cover"
 
 
 @dataclass
@@ -27,11 +30,12 @@ class _Page:
     """What one laid-out page shows."""
 
     number: int
-    name: str  # the named page (cover, contents, notes, pages-only) or ""
+    name: str  # the named page (cover, contents, notes, back-cover, pages-only) or ""
     sheet: str | None = None  # the sheet whose article is on this page
     crisis: dict[str, list[str]] = field(default_factory=dict)  # sheet id -> visible lines
     footer: list[str] = field(default_factory=list)  # visible lines of the bottom margin boxes
     outside: list[str] = field(default_factory=list)  # problems: text beyond the paper
+    body: list[str] = field(default_factory=list)  # visible lines outside the margin boxes
 
 
 def check_pages(pages, expect: Expect) -> list[Problem]:
@@ -53,8 +57,10 @@ def check_pages(pages, expect: Expect) -> list[Problem]:
     for page in read:
         for message in page.outside:
             problem(page, message)
-        if page.name != "cover":
+        if page.name not in NO_FOOTER:
             _check_footer(page, expect, total, problem)
+    if expect.back_cover and read:
+        _check_back_cover(read[-1], expect, problem)
     for rule in expect.sheets.values():
         if not rule.kind.crisis:
             continue
@@ -70,6 +76,17 @@ def check_pages(pages, expect: Expect) -> list[Problem]:
                 f"every {rule.kind.name} must show it",
             )
     return problems
+
+
+def _check_back_cover(page: _Page, expect: Expect, problem) -> None:
+    """The folded booklet's last page is its back cover, and shows where to get help now."""
+    if page.name != BACK_COVER:
+        problem(page, "the last page is not the back cover; nothing may follow it")
+        return
+    shown = _flat(" ".join(page.body))
+    missing = [text for text in expect.crisis if _flat(text) not in shown]
+    if missing:
+        problem(page, f"the back cover does not show '{missing[0]}'; it must show every line")
 
 
 def _check_footer(page: _Page, expect: Expect, total: int, problem) -> None:
@@ -158,6 +175,8 @@ def _visit(box, state: _State, page: _Page, right: float | None, lines=None) -> 
             )
             if lines is not None:
                 lines.append((text, extent))
+            else:
+                page.body.append(text)
             if state.crisis and state.sheet:
                 page.crisis.setdefault(state.sheet, []).append(text)
     for child in getattr(box, "children", ()):

@@ -113,7 +113,7 @@ class PdfRenderer:
 
     def stylesheets(self, edition: Edition, language: Language) -> list[CSS]:
         """Parsed once per edition and language, then reused for every page."""
-        key = (edition.name, language.code)
+        key = (edition, language.code)  # the folded booklet shares its paper's name
         if key not in self._stylesheets:
             sheets = stack(self.project, self.clinic, edition, language)
             self._stylesheets[key] = [self._css(sheet) for sheet in sheets]

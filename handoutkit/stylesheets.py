@@ -47,7 +47,8 @@ def stack(
     if screen:
         path = project.styles / SCREEN
         sheets.append(Stylesheet(SCREEN, path.read_text(encoding="utf-8"), path))
-    sheets.append(Stylesheet(f"words-{language.code}", language.page_css(edition.large_print)))
+    stacked = edition.large_print or edition.small  # no room for the page number beside
+    sheets.append(Stylesheet(f"words-{language.code}", language.page_css(stacked)))
     if clinic and clinic.accent:
         # The clinic's colour is the one style that comes from outside styles/.
         sheets.append(Stylesheet("clinic", f":root {{ --accent: {clinic.accent}; }}"))
