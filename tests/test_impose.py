@@ -183,3 +183,71 @@ def _page_number(text: str, count: int) -> int:
     numbers = re.findall(rf"Page (\d+) of {count}\b", text)
     assert len(numbers) == 1, text[-200:]
     return int(numbers[0])
+
+
+# Through the build and the command line -------------------------------------------------------
+
+
+def test_duplex_long_edge_changes_only_the_print_file(mini_project, tmp_path, capsys):
+    from make_handouts import main
+
+    out = tmp_path / "out"
+    base = ["--project", str(mini_project), "--out", str(out), "--jobs", "1"]
+    assert main(base) == 0
+    small = (out / "letter" / "booklet-small.pdf").read_bytes()
+    short = (out / "letter" / "booklet-print.pdf").read_bytes()
+    capsys.readouterr()
+    assert main([*base, "--duplex", "long-edge"]) == 0
+    # Only the print file is made again; the small booklet it imposes is reused.
+    stdout = capsys.readouterr().out
+    assert "wrote" in stdout and stdout.count("  wrote ") == 1
+    assert "letter/booklet-print.pdf" in stdout.split("  wrote ")[1].split("\n")[0]
+    assert (out / "letter" / "booklet-small.pdf").read_bytes() == small
+    long = (out / "letter" / "booklet-print.pdf").read_bytes()
+    assert long != short
+    first, second = (PdfReader(io.BytesIO(long)).pages[i] for i in (0, 1))
+    assert [m for _, m in placements(first)] == [[1, 0, 0, 1, 0, 0], [1, 0, 0, 1, 396, 0]]
+    assert [m for _, m in placements(second)] == [
+        [-1, 0, 0, -1, 792, 612],
+        [-1, 0, 0, -1, 396, 612],
+    ]
+    assert "flip on long edge" in " ".join(first.extract_text().split())
+    # The same choice again: nothing to do. Back to the default: the first bytes exactly.
+    assert main([*base, "--duplex", "long-edge"]) == 0
+    assert "0 rendered" in capsys.readouterr().out
+    assert main(base) == 0
+    assert (out / "letter" / "booklet-print.pdf").read_bytes() == short
+
+
+def test_an_unknown_duplex_is_refused_by_the_command_line(capsys):
+    from make_handouts import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["build", "--duplex", "sideways"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'sideways'" in capsys.readouterr().err
+
+
+def test_the_print_file_is_byte_identical_from_build_to_build(mini_project, tmp_path):
+    from handoutkit import Edition, Project, build
+
+    for name in ("one", "two"):
+        build(Project(mini_project), [Edition("a4")], tmp_path / name, jobs=1)
+    for name in ("booklet-small.pdf", "booklet-print.pdf"):
+        one = (tmp_path / "one" / "a4" / name).read_bytes()
+        assert one == (tmp_path / "two" / "a4" / name).read_bytes(), name
+
+
+def test_a_booklet_too_thick_to_fold_by_hand_is_refused(mini_project, tmp_path, monkeypatch):
+    from handoutkit import Edition, Project, build, renderer
+
+    monkeypatch.setattr(renderer, "MAX_FOLDED_PAGES", 4)
+    with pytest.raises(BuildError) as caught:
+        build(Project(mini_project), [Edition("letter")], tmp_path / "out", jobs=1)
+    assert caught.value.lines() == [
+        "booklet-small (letter): the booklet to fold has 8 pages; it must be a multiple of 4 and "
+        "at most 4 (1 sheets of paper) to fold and staple by hand"
+    ]
+    # Everything else was written; the booklet to read does not depend on it.
+    assert (tmp_path / "out" / "letter" / "booklet.pdf").exists()
+    assert not (tmp_path / "out" / "letter" / "booklet-print.pdf").exists()
