@@ -145,6 +145,48 @@ def test_long_edge_turns_every_back_side_upside_down_and_nothing_else():
         assert turned[index] == expected
 
 
+def fold(data: bytes, duplex: str) -> list[str]:
+    """Print, fold and read: the text of each page of the finished booklet, in reading order.
+
+    Each sheet of paper is a front side and the back side the printer put behind it. Short
+    edge: the printer turns the sheet about its short (left or right) edge, so what lies behind
+    the front's right half is the back side's left half as laid out. Long edge: it turns the
+    sheet about its long edge, so behind the front's right half is the back side's right half
+    as laid out (which long-edge lays out upside down, so it reads upright after the fold).
+    Folded with the first sheet outside, the booklet reads: each sheet's front right half and
+    what is behind it, outermost first; then, innermost first, what is behind each front's left
+    half, and that left half.
+    """
+    read = halves(data)
+    sheets = []
+    for front, back in zip(read[::2], read[1::2], strict=True):
+        behind_right, behind_left = back if duplex == "short-edge" else back[::-1]
+        sheets.append({"left": front[0], "right": front[1], "behind_right": behind_right,
+                       "behind_left": behind_left})  # fmt: skip
+    pages = []
+    for sheet in sheets:
+        pages += [sheet["right"], sheet["behind_right"]]
+    for sheet in reversed(sheets):
+        pages += [sheet["behind_left"], sheet["left"]]
+    return pages
+
+
+@pytest.mark.parametrize("duplex", ["short-edge", "long-edge"])
+@pytest.mark.parametrize("count", [4, 8, 16, 20])
+def test_the_printed_sheets_fold_into_pages_1_to_n(count: int, duplex: str):
+    data, _ = impose(numbered_pdf(count), duplex=duplex)
+    assert fold(data, duplex) == [f"P{n}" for n in range(1, count + 1)]
+
+
+def test_the_real_print_file_folds_into_the_small_booklet(real_build):
+    for edition in ("letter", "a4"):
+        small = PdfReader(real_build / edition / "booklet-small.pdf")
+        data = (real_build / edition / "booklet-print.pdf").read_bytes()
+        count = len(small.pages)
+        folded = [_page_number(text, count) for text in fold(data, "short-edge")]
+        assert folded == list(range(1, count + 1)), edition
+
+
 def test_imposing_is_deterministic():
     source = numbered_pdf(12)
     assert impose(source, NOTE, "T")[0] == impose(source, NOTE, "T")[0]
