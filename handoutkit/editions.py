@@ -7,6 +7,9 @@ from dataclasses import dataclass, replace
 PAPERS = ("letter", "a4")
 # The folded booklet's page on each paper: half of it, so two pages print 1:1 on one side.
 HALF_PAPER = {"letter": "half-letter", "a4": "a5"}
+# Each paper in points, landscape (width, height): the side the folded booklet is printed on.
+# Two A5 pages are 296 mm wide, 1 mm short of A4, so the pair is centred on the sheet.
+LANDSCAPE_POINTS = {"letter": (792.0, 612.0), "a4": (841.8898, 595.2756)}
 # How the printer turns the paper for the folded booklet's print file. Short edge needs nothing
 # turned; long edge (printers that only do that) needs every back side upside down.
 DUPLEX = ("short-edge", "long-edge")

@@ -39,9 +39,13 @@ def impose(
     title: str = "",
     duplex: str = DUPLEX[0],
     source: str = "booklet-print",
+    sheet: tuple[float, float] | None = None,
 ) -> tuple[bytes, int]:
     """The PDF's pages two to a side, unscaled; note printed small at the foot of the first
     side. Returns the new PDF and its number of sides. Deterministic: same input, same bytes.
+
+    sheet: the side's size in points (landscape paper); the pair of pages is centred on it.
+    None: exactly two pages wide.
 
     Raises BuildError for a page count that is not a multiple of 4 (padding is the booklet's
     job: notes pages before its back cover, never blanks) or pages of different sizes.
@@ -70,10 +74,15 @@ def impose(
         raise BuildError(
             Problem(source, f"page {odd[0]} is not the size of page 1; every page must match")
         )
+    side_width, side_height = sheet or (2 * width, height)
+    if side_width < 2 * width - SIZE_TOLERANCE or side_height < height - SIZE_TOLERANCE:
+        raise BuildError(Problem(source, "two pages do not fit side by side on the paper"))
+    # Where the pair starts: centred, so any spare paper is shared by both outer edges.
+    left, bottom = (side_width - 2 * width) / 2, (side_height - height) / 2
     writer = PdfWriter()
     forms = {}  # each page once, as a form XObject that sides paint where it belongs
     for index, pair in enumerate(sides(count)):
-        side = writer.add_blank_page(2 * width, height)
+        side = writer.add_blank_page(side_width, side_height)
         # Long edge: the back of each sheet is printed upside down relative to its front.
         turned = duplex == "long-edge" and index % 2 == 1
         names = DictionaryObject()
@@ -83,19 +92,19 @@ def impose(
                 forms[number] = writer._add_object(_form(pages[number - 1], writer))
             name = f"/Page{number}"
             names[NameObject(name)] = forms[number]
-            x = slot * width
+            x = left + slot * width
             # Where the page goes: its slot, or (turned) the slot mirrored, upside down.
             if turned:
-                matrix = f"-1 0 0 -1 {2 * width - x:.4f} {height:.4f}"
+                matrix = f"-1 0 0 -1 {side_width - x:.4f} {side_height - bottom:.4f}"
             else:
-                matrix = f"1 0 0 1 {x:.4f} 0"
+                matrix = f"1 0 0 1 {x:.4f} {bottom:.4f}"
             ops.append(f"q {matrix} cm {name} Do Q")
         side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): names})
         if note and index == 0:
             side[NameObject("/Resources")][NameObject("/Font")] = DictionaryObject(
                 {NameObject("/Note"): writer._add_object(_note_font())}
             )
-            ops.append(_note_ops(note, source))
+            ops.append(_note_ops(note, source, left))
         side.replace_contents(_stream("\n".join(ops).encode("latin-1")))
     writer.add_metadata({"/Title": title, "/Producer": "handoutkit"})
     buffer = io.BytesIO()
@@ -132,11 +141,12 @@ def _note_font() -> DictionaryObject:
     )
 
 
-def _note_ops(lines: tuple[str, ...], source: str) -> str:
+def _note_ops(lines: tuple[str, ...], source: str, left: float) -> str:
     """The printing note, small and grey, at the foot of the first side's left half."""
     ops = [f"q 0.3 g BT /Note {NOTE_FONT_SIZE} Tf"]
     for line, baseline in zip(lines, NOTE_BASELINES, strict=False):
-        ops.append(f"1 0 0 1 {NOTE_MARGIN} {baseline} Tm ({_pdf_text(line, source)}) Tj")
+        x = left + NOTE_MARGIN
+        ops.append(f"1 0 0 1 {x:.4f} {baseline} Tm ({_pdf_text(line, source)}) Tj")
     ops.append("ET Q")
     return "\n".join(ops)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Clinic
-from .editions import DUPLEX, Edition
+from .editions import DUPLEX, LANDSCAPE_POINTS, Edition
 from .errors import BuildError, Problem
 from .expect import Expect, SheetRule
 from .kinds import KINDS
@@ -257,4 +257,5 @@ class Renderer:
         words = self.library.language.strings["booklet_print"]
         title = words["title"].format(title=self.library.language.strings["booklet"]["title"])
         note = (words["long_edge" if job.duplex == "long-edge" else "short_edge"], words["fold"])
-        return impose(job.pages_pdf, note, title, job.duplex, self.source(job))
+        sheet = LANDSCAPE_POINTS[job.edition.paper]
+        return impose(job.pages_pdf, note, title, job.duplex, self.source(job), sheet)

@@ -131,12 +131,17 @@ def test_the_imposed_pages_are_not_scaled(folded):
     _, small, imposed = folded
     width = float(small.pages[0].mediabox.width)
     for side in imposed.pages:
-        matrices = [matrix for _, matrix in placements(side)]
-        assert matrices == [[1, 0, 0, 1, 0, 0], [1, 0, 0, 1, round(width, 4), 0]]
+        (_, left), (_, right) = placements(side)
+        assert left[:4] == right[:4] == [1, 0, 0, 1]  # neither scaled nor turned
+        assert right[4] - left[4] == pytest.approx(width, abs=0.001)  # side by side
+        # The pair is centred: two A5 pages are 1 mm narrower than A4.
+        spare = float(side.mediabox.width) - 2 * width
+        assert left[4] == pytest.approx(spare / 2, abs=0.001) and spare < 3
+    # The back of the outermost sheet: page 2 on its left, page n - 1 on its right.
     drawn = sorted(round(run.size, 1) for run in text_runs(imposed.pages[1]))
     own = sorted(
         round(run.size, 1)
-        for n in (2, len(small.pages) - 2)
+        for n in (2, len(small.pages) - 1)
         for run in text_runs(small.pages[n - 1])
     )
     assert drawn == own

@@ -293,3 +293,16 @@ def test_a_booklet_too_thick_to_fold_by_hand_is_refused(mini_project, tmp_path, 
     # Everything else was written; the booklet to read does not depend on it.
     assert (tmp_path / "out" / "letter" / "booklet.pdf").exists()
     assert not (tmp_path / "out" / "letter" / "booklet-print.pdf").exists()
+
+
+def test_a5_pages_are_centred_on_an_a4_side_and_a_sheet_too_small_is_refused():
+    a5, a4 = (419.5276, 595.2756), (841.8898, 595.2756)
+    data, _ = impose(numbered_pdf(4, a5), sheet=a4)
+    reader = PdfReader(io.BytesIO(data))
+    assert [float(v) for v in reader.pages[0].mediabox[2:]] == list(a4)
+    (_, left), (_, right) = placements(reader.pages[0])
+    assert left == pytest.approx([1, 0, 0, 1, 1.4173, 0], abs=1e-4)  # 0.5 mm each side
+    assert right == pytest.approx([1, 0, 0, 1, 1.4173 + a5[0], 0], abs=1e-4)
+    assert halves(data)[0] == ("P4", "P1")
+    with pytest.raises(BuildError, match="two pages do not fit side by side on the paper"):
+        impose(numbered_pdf(4, a5), sheet=(612.0, 792.0))
