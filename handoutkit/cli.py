@@ -12,7 +12,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .build import Built, build
+from .build import WHOLE_BOOKLET_IDS, Built, build
 from .config import Clinic, find_clinic, load_clinic
 from .editions import ALL_EDITIONS, DUPLEX, PAPERS, Edition
 from .errors import HandoutError, InputError, Problem, did_you_mean
@@ -331,9 +331,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     built = build(_project(args), editions, out=None, clinic=clinic, warn=_warn, strict=args.strict)
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
     print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
-    sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
+    sheets = len({b.output.id for b in built if b.output.id not in WHOLE_BOOKLET_IDS})
     print(
-        f"\nok: {_count(sheets, 'sheet')} and the booklet fit their page budgets in "
+        f"\nok: {_count(sheets, 'sheet')} and the booklets fit their page budgets in "
         f"{', '.join(e.name for e in editions)}; nothing written"
     )
     return 0

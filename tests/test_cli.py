@@ -163,7 +163,7 @@ def test_check_writes_nothing(mini_project: Path, capsys):
         "first-sheet   1.4",
         "second-sheet  1.5",
     ]
-    assert "\nok: 2 sheets and the booklet fit their page budgets in letter, " in stdout
+    assert "\nok: 2 sheets and the booklets fit their page budgets in letter, " in stdout
     assert sorted(p for p in mini_project.rglob("*")) == before
 
 
