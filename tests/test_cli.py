@@ -26,13 +26,21 @@ def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
     code, stdout, stderr = run(capsys, "--project", str(mini_project), "--out", str(out))
     assert (code, stderr) == (0, "")
     assert sorted(p.name for p in (out / "letter").iterdir()) == [
+        "booklet-print.pdf",
+        "booklet-small.pdf",
         "booklet.pdf",
         "first-sheet.pdf",
         "second-sheet.pdf",
     ]
     assert "first-sheet" in stdout and "pages" in stdout and "size" in stdout
     manifest = json.loads((out / "manifest.json").read_text())
-    assert {e["id"] for e in manifest["outputs"]} == {"first-sheet", "second-sheet", "booklet"}
+    assert {e["id"]: e["kind"] for e in manifest["outputs"]} == {
+        "first-sheet": "handout",
+        "second-sheet": "handout",
+        "booklet": "booklet",
+        "booklet-small": "booklet-small",
+        "booklet-print": "booklet-print",
+    }
 
 
 def test_all_editions_in_one_run(mini_project: Path, capsys):
@@ -44,9 +52,11 @@ def test_all_editions_in_one_run(mini_project: Path, capsys):
     folders = {"letter", "a4", "letter-large", "a4-large"}
     assert {p.parent.name for p in out.glob("*/*.pdf")} == folders
     manifest = json.loads((out / "manifest.json").read_text())
-    assert len(manifest["outputs"]) == 4 * 3
+    # Two sheets and the booklet in each; Letter and A4 also fold one (small pages, print).
+    assert len(manifest["outputs"]) == 4 * 3 + 2 * 2
     # Several editions: the summary names each output with its folder.
-    assert "a4-large/first-sheet" in stdout and "12 PDFs in" in stdout
+    assert "a4-large/first-sheet" in stdout and "16 PDFs in" in stdout
+    assert "a4/booklet-print" in stdout
 
 
 def test_all_editions_refuses_a_paper(mini_project: Path, capsys):
@@ -107,7 +117,8 @@ def test_overflowing_sheet_fails_and_names_the_spill(mini_project: Path, capsys)
     # The sheet that fitted is still written and listed; no booklet from a broken set.
     assert (out / "letter" / "first-sheet.pdf").exists()
     assert not (out / "letter" / "second-sheet.pdf").exists()
-    assert not (out / "letter" / "booklet.pdf").exists()
+    for name in ("booklet", "booklet-small", "booklet-print"):
+        assert not (out / "letter" / f"{name}.pdf").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert [e["id"] for e in manifest["outputs"]] == ["first-sheet"]
 
