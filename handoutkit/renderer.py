@@ -226,18 +226,19 @@ class Renderer:
         pages before its back cover. Its sheets have no page budget of their own (a page is
         half the size); the booklet as a whole must still fold and staple by hand.
 
-        It is laid out, counted, and laid out again with the notes pages it needs: each notes
-        page is a page of its own, so the count after that is exact.
+        It is laid out without notes pages and counted; when the count is not a multiple of 4,
+        that layout is set aside unwritten and the booklet laid out again with the notes pages
+        it needs (each is a page of its own, so the count is then exact).
         """
         language, source = self.library.language, self.source(job)
         edition = self.edition(job)
         expect = self.expect(job, self.library.handouts)
-        out = self.pdfs.render(self.html(job, notes=0), edition, language, source, expect=expect)
-        notes = -out.pages % 4
-        if notes:
-            html = self.html(job, notes=notes)
+        html = self.html(job, notes=0)
+        out = self.pdfs.render(html, edition, language, source, expect=expect, accept=_folds)
+        if not out.data:
+            html = self.html(job, notes=-out.pages % 4)
             out = self.pdfs.render(html, edition, language, source, expect=expect)
-        if out.pages % 4 or out.pages > MAX_FOLDED_PAGES:
+        if not _folds(out.pages) or out.pages > MAX_FOLDED_PAGES:
             raise BuildError(
                 Problem(
                     source,
@@ -259,3 +260,8 @@ class Renderer:
         note = (words["long_edge" if job.duplex == "long-edge" else "short_edge"], words["fold"])
         sheet = LANDSCAPE_POINTS[job.edition.paper]
         return impose(job.pages_pdf, note, title, job.duplex, self.source(job), sheet)
+
+
+def _folds(pages: int) -> bool:
+    """Whether a page count makes whole folded sheets of paper: 4 pages each."""
+    return pages % 4 == 0
