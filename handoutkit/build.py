@@ -26,7 +26,7 @@ from .output import (
 )
 from .pool import default_jobs, run_jobs
 from .project import Project
-from .renderer import BOOKLET_ID, BOOKLETS, DUPLEX, PRINT_ID, SMALL_ID, Job, Rendered
+from .renderer import BOOKLET_ID, BOOKLETS, DUPLEX, PRINT_ID, SMALL_ID, TWINS, Job, Rendered
 
 # Made from every sheet of the booklet rather than one: never withdrawn with a sheet.
 WHOLE_BOOKLET_IDS = (BOOKLET_ID, SMALL_ID, PRINT_ID)
@@ -65,8 +65,7 @@ def plan(
     jobs = []
     for edition in editions:
         for h in selected:
-            documents = ["sheet", "fillable"] if KINDS[h.kind].fillable else ["sheet"]
-            for document in documents:
+            for document in KINDS[h.kind].documents(edition.large_print):
                 variant = "blank" if document == "sheet" else document
                 key = cache.job_key(base, [sheet_keys[h.id]], edition.name, variant, lang)
                 jobs.append(Job(document, h.id, edition, lang, key))
@@ -271,7 +270,8 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
 
 def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
     """Manifest entries, in this build's language, that no sheet of the library makes any more:
-    the sheet is gone, or it no longer has a fillable twin. A clinic must not print them."""
+    the sheet is gone, or it no longer has that twin (fillable, avery) or that edition (a card
+    has no large print). A clinic must not print them."""
     lang = library.language.code
     kinds = {h.id: KINDS[h.kind] for h in library.handouts}
     return [
@@ -281,9 +281,17 @@ def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
         and entry.get("id") not in WHOLE_BOOKLET_IDS
         and (
             entry.get("id") not in kinds
-            or (entry.get("kind") == "fillable" and not kinds[entry["id"]].fillable)
+            or _twin(entry) not in kinds[entry["id"]].documents(_large(entry))
         )
     ]
+
+
+def _twin(entry: dict) -> str:
+    return entry.get("kind") if entry.get("kind") in TWINS else "sheet"
+
+
+def _large(entry: dict) -> bool:
+    return str(entry.get("edition", "")).endswith("-large")
 
 
 def _strict(warning: Problem) -> Problem:
@@ -291,12 +299,13 @@ def _strict(warning: Problem) -> Problem:
 
 
 def _output(library: Library, job: Job, pages: int, size: int, sha256: str) -> Output:
-    """The manifest entry: kind is handout, letter, fillable, booklet, booklet-small (the
-    folded booklet's pages) or booklet-print (those pages imposed) (design.md section 3)."""
+    """The manifest entry: kind is the sheet's kind (handout, letter, card...), fillable, avery,
+    booklet, booklet-small (the folded booklet's pages) or booklet-print (those pages imposed)
+    (design.md section 3)."""
     if job.document in WHOLE_BOOKLET_IDS:
         kind, audience = job.document, "all"
     else:
         handout = library.by_id(job.id)
-        kind = "fillable" if job.document == "fillable" else handout.kind
+        kind = job.document if job.document in TWINS else handout.kind
         audience = handout.audience
     return Output(job.id, job.edition.name, kind, audience, job.path, pages, size, sha256, job.lang)

@@ -60,6 +60,7 @@ class Edition:
             "handout.css",
             "letter.css",
             "booklet.css",
+            "card.css",
         ]
         if self.large_print or self.small:
             sheets.append("one-column.css")

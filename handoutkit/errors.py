@@ -56,6 +56,10 @@ class PageBudgetError(BuildError):
         super().__init__(Problem(source, f"renders to {pages} pages, budget is {budget}{spill}"))
 
 
+class DoesNotFitError(BuildError):
+    """Text runs past the edge of a wallet card, where it would be cut off."""
+
+
 class InputError(HandoutError):
     """A file the user passed on the command line (details, clinic config) is invalid."""
 

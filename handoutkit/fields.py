@@ -20,6 +20,7 @@ NUMBER, NUMBERS = "number", "numbers"  # exact decimals (the taper plan's mg and
 PHYSICIAN_LETTER, EMPLOYER_LETTER = "physician-letter", "employer-accommodation"
 BOTH = (PHYSICIAN_LETTER, EMPLOYER_LETTER)
 TAPER_PLAN, WORK_LIMITS_NOTE = "taper-plan", "work-limits-note"
+WALLET_CARD = "wallet-card"
 # The sections that are a letter's own: when all of them are empty, that letter is not made.
 LETTER_SECTIONS = {PHYSICIAN_LETTER: ("medication", "physician"), EMPLOYER_LETTER: ("employer",)}
 # Documents made from a details file only when it has their section: a person's own file makes
@@ -97,23 +98,28 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("settings.region", ONE, choices=REGIONS),
     Field("settings.paper", ONE, choices=PAPERS),
-    Field("person.name", letters=(*BOTH, TAPER_PLAN, WORK_LIMITS_NOTE), placeholder="patient_name",
+    Field("person.name", letters=(*BOTH, TAPER_PLAN, WORK_LIMITS_NOTE, WALLET_CARD),
+          placeholder="patient_name",
           always_required=True, max_length=120, example="Jordan Lee", sample=True),
     Field("person.date_of_birth", DATE, (PHYSICIAN_LETTER,), "date_of_birth",
           example="1980-04-02", sample=True),
     Field("person.phone", letters=(PHYSICIAN_LETTER,), placeholder="phone", max_length=40),
     Field("person.email", letters=(PHYSICIAN_LETTER,), placeholder="email", max_length=120),
     Field("person.address", multiline=True, max_length=300, lines=3, max_lines=6),
-    Field("medication.name", letters=BOTH, placeholder="medication",
+    Field("medication.name", letters=(*BOTH, WALLET_CARD), placeholder="medication",
           required_for=(PHYSICIAN_LETTER,), max_length=80, hint="clonazepam"),
-    Field("medication.dose", letters=(PHYSICIAN_LETTER,), placeholder="dose", max_length=80),
+    # A card has room for a short dose only ("1.5 mg a day"); a letter for the longer kind.
+    Field("medication.dose", letters=(PHYSICIAN_LETTER, WALLET_CARD), placeholder="dose",
+          max_length=80),
     Field("medication.since", letters=(PHYSICIAN_LETTER,), placeholder="since", max_length=40),
     Field("medication.earlier_tapers", letters=(PHYSICIAN_LETTER,),
           placeholder="earlier_tapers", multiline=True, max_length=400, lines=2, max_lines=6),
     Field("medication.symptoms", letters=(PHYSICIAN_LETTER,), placeholder="symptoms",
           multiline=True, max_length=800, lines=4, max_lines=10),
-    Field("physician.name", letters=(PHYSICIAN_LETTER,), placeholder="physician_name",
-          max_length=80),
+    Field("physician.name", letters=(PHYSICIAN_LETTER, WALLET_CARD),
+          placeholder="physician_name", max_length=80),
+    Field("physician.phone", letters=(WALLET_CARD,), placeholder="physician_phone",
+          max_length=40),
     Field("physician.practice", letters=(PHYSICIAN_LETTER,), placeholder="practice",
           max_length=120),
     Field("letter.date", DATE, BOTH, "letter_date", default="today"),
@@ -140,6 +146,12 @@ FIELDS: tuple[Field, ...] = (
     Field("employer.review", DATE, (EMPLOYER_LETTER,), "review"),
     Field("employer.disclose_condition", BOOL, (EMPLOYER_LETTER,), "condition",
           default=False, example=False),
+    # The wallet card's own: the day its dose was current, and who to call.
+    Field("card.dose_as_of", DATE, (WALLET_CARD,), "dose_as_of", default="today"),
+    Field("card.emergency_contact", letters=(WALLET_CARD,), placeholder="emergency_contact",
+          max_length=60),
+    Field("card.emergency_phone", letters=(WALLET_CARD,), placeholder="emergency_phone",
+          max_length=40),
     # The taper plan: the prescriber's numbers (taper.py does the arithmetic and the refusals).
     Field("plan.medicine", letters=(TAPER_PLAN,), placeholder="plan_medicine",
           required_for=(TAPER_PLAN,), max_length=80, example="clonazepam"),

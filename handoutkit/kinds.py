@@ -26,10 +26,23 @@ class Kind:
     # print), so that a person's answers are never cut; more than its budget is a warning.
     runs_on: tuple[int, int] | None = None
     beside_letters: bool = False  # printed beside personal letters, in their region and paper
+    page_numbers: bool = True  # its footer shows "Page x of y" (a card has no footer at all)
+    template: str = "handout.html"  # the page it is laid out on (a card: a sheet of cards)
+    large_print: bool = True  # made in the large-print editions too
+    avery: bool = False  # also built on business-card stock (<id>-avery.pdf)
+    # Made from a person's details only beside their own letters (or when asked for by name).
+    with_letters: bool = False
 
     def personal_pages(self, large_print: bool) -> int | None:
         """The most pages a personal letter of this kind may take."""
         return self.runs_on[large_print] if self.runs_on else None
+
+    def documents(self, large_print: bool) -> tuple[str, ...]:
+        """What a build makes of a sheet of this kind in an edition (renderer.DOCUMENTS)."""
+        if large_print and not self.large_print:
+            return ()
+        twins = (("fillable", self.fillable), ("avery", self.avery))
+        return ("sheet", *(document for document, made in twins if made))
 
     @property
     def carries_safety(self) -> bool:
@@ -61,6 +74,23 @@ KINDS: dict[str, Kind] = {
         # table and blanks rather than a single action box; filled by hand, on screen or from
         # a prescriber's [plan].
         Kind("plan", action_boxes=None, fillable=True, fields=True, steps=True),
+        # The wallet card: a sheet of cards to cut out and fold. It carries its own short safety
+        # line (the sheet's words) instead of the crisis box, and no footer; its type is already
+        # set for a card (9 pt and up), and no larger type fits one, so it has no large print.
+        Kind(
+            "card",
+            crisis=False,
+            disclaimer=False,
+            sources=False,
+            running_footer=False,
+            page_numbers=False,
+            action_boxes=None,
+            fields=True,
+            template="card.html",
+            large_print=False,
+            avery=True,
+            with_letters=True,
+        ),
     )
 }
 

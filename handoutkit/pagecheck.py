@@ -16,6 +16,11 @@ from weasyprint.formatting_structure import boxes
 from .errors import Problem
 from .expect import Expect
 
+# Said of text laid out past a wallet card's padding: it would be cut off, or print on the next
+# card. The text itself is not named: on a personal card it is the person's own.
+OFF_CARD = "runs off the wallet card"
+CARD_SIDES = ("card-front", "card-back")
+
 PX_PER_PT = 4 / 3
 MIN_FONT_PX = 6 * PX_PER_PT  # smaller than 6 pt is not there for a reader
 MIN_CONTRAST = 3.0
@@ -36,6 +41,7 @@ class _Page:
     footer: list[str] = field(default_factory=list)  # visible lines of the bottom margin boxes
     outside: list[str] = field(default_factory=list)  # problems: text beyond the paper
     body: list[str] = field(default_factory=list)  # visible lines outside the margin boxes
+    off_card: dict[str, int] = field(default_factory=dict)  # card side -> lines past its edge
 
 
 def check_pages(pages, expect: Expect) -> list[Problem]:
@@ -57,7 +63,12 @@ def check_pages(pages, expect: Expect) -> list[Problem]:
     for page in read:
         for message in page.outside:
             problem(page, message)
-        if page.name not in NO_FOOTER:
+        for side, count in page.off_card.items():
+            lines = f"{count} line{'s' if count != 1 else ''}"
+            problem(page, f"{lines} of text {OFF_CARD}'s {side.removeprefix('card-')}")
+        rule = expect.sheets.get(page.sheet or "")
+        # A cover has no footer, nor does a sheet of wallet cards: its pages are cut apart.
+        if page.name not in NO_FOOTER and not (rule and not rule.kind.page_numbers):
             _check_footer(page, expect, total, problem)
     if expect.back_cover and read:
         _check_back_cover(read[-1], expect, problem)
@@ -120,6 +131,7 @@ class _State:
     background: object = None  # the nearest opaque background colour; None is the paper
     sheet: str | None = None
     crisis: bool = False
+    card: tuple[str, tuple[float, float, float, float]] | None = None  # side, its text area
 
 
 EVERYWHERE = (float("-inf"), float("-inf"), float("inf"), float("inf"))
@@ -179,6 +191,9 @@ def _visit(box, state: _State, page: _Page, right: float | None, lines=None) -> 
                 page.body.append(text)
             if state.crisis and state.sheet:
                 page.crisis.setdefault(state.sheet, []).append(text)
+            if state.card and not _within(extent, state.card[1]):
+                side = state.card[0]
+                page.off_card[side] = page.off_card.get(side, 0) + 1
     for child in getattr(box, "children", ()):
         _visit(child, state, page, right, lines)
 
@@ -203,6 +218,10 @@ def _inherit(box, state: _State, page: _Page) -> _State:
             page.sheet = page.sheet or element.get("id")
         if box.element_tag == "aside" and "crisis" in classes:
             changes["crisis"] = True
+        side = next((c for c in classes if c in CARD_SIDES), None)
+        if side:
+            x, y = box.content_box_x(), box.content_box_y()
+            changes["card"] = (side, (x, y, x + box.width, y + box.height))
     return _State(**{**state.__dict__, **changes}) if changes else state
 
 
@@ -239,6 +258,15 @@ def _visible(box: boxes.TextBox, state: _State) -> bool:
 
 def _rect(box) -> tuple[float, float, float, float]:
     return (box.position_x, box.position_y, box.position_x + box.width, box.position_y + box.height)
+
+
+def _within(inner, outer) -> bool:
+    return (
+        inner[0] >= outer[0] - TOLERANCE_PX
+        and inner[1] >= outer[1] - TOLERANCE_PX
+        and inner[2] <= outer[2] + TOLERANCE_PX
+        and inner[3] <= outer[3] + TOLERANCE_PX
+    )
 
 
 def _intersect(a, b):

@@ -17,11 +17,11 @@ from weasyprint.urls import URLFetcher
 
 from .config import Clinic
 from .editions import Edition
-from .errors import BuildError, PageBudgetError, Problem
+from .errors import BuildError, DoesNotFitError, PageBudgetError, Problem
 from .expect import Expect
 from .language import Language
 from .layout import Answer, Layout, PageLayout
-from .pagecheck import check_pages
+from .pagecheck import OFF_CARD, check_pages
 from .project import Project
 from .stylesheets import Stylesheet, resource_folders, stack
 
@@ -166,6 +166,8 @@ class PdfRenderer:
                 lines = sum(_line_count(page) for page in document.pages[budget:])
                 raise PageBudgetError(source, pages, budget, lines, layout)
             missing = check_pages(document.pages, expect) if expect else []
+            if any(OFF_CARD in p.message for p in missing):
+                raise DoesNotFitError(missing)
             if missing:
                 raise BuildError(missing)
             data = document.write_pdf(finisher=_shown_as_drawn if forms else None, **options)

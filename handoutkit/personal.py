@@ -12,7 +12,7 @@ from .config import Clinic
 from .content import Handout
 from .details import letters_wanted, read_details, validate_details
 from .editions import Edition
-from .errors import InputError, PageBudgetError, Problem
+from .errors import DoesNotFitError, InputError, PageBudgetError, Problem
 from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
 from .language import DEFAULT_LANG
@@ -71,16 +71,24 @@ def render_letters(
     rendered = RenderedLetters()
     problems: list[Problem] = []
     for letter in (h for h in letters if h not in missing):
-        job = Job("personal", letter.id, edition, lang, values=values)
+        # A wallet card has one size: asked for in large print, it is made at its own.
+        made_in = edition if KINDS[letter.kind].large_print else Edition(edition.paper)
+        job = Job("personal", letter.id, made_in, lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
             problems.append(_too_long(letter, values, exc, source, lines or {}))
             continue
-        name = personal_name(letter.id, edition, lang)
+        except DoesNotFitError as exc:
+            # A card that does not fit is not made; beside letters, they are made without it.
+            alone = len(letters) - len(missing) == 1
+            problem = _off_card(letter, values, exc, source, lines or {}, alone)
+            (problems if alone else rendered.warnings).append(problem)
+            continue
+        name = personal_name(letter.id, made_in, lang)
         rendered.append((name, result.data))
         rendered.pages[name] = result.pages
-        budget = letter.page_budget(edition.large_print)
+        budget = letter.page_budget(made_in.large_print)
         if result.pages > budget and result.layout is not None:
             rendered.warnings.append(
                 _runs_on(letter, values, result.layout, result.pages, budget, source, lines or {})
@@ -130,7 +138,8 @@ def build_letters(
     `paper` and `region` are the command line's choices, which outrank the details file's
     [settings] and the clinic file (settings.py). A letter whose own section is empty is left
     out, unless --only asked for it. Letters are written readable by their owner only, with
-    the how-to sheet for them (`using-your-letters`, when the project has it) beside them.
+    the how-to sheet for them (`using-your-letters`, when the project has it) and their wallet
+    card (filled from the same details, also readable by its owner only) beside them.
     Nothing else is written: no manifest entry, no cache, no temporary file left behind.
     """
     shown = _shown(details_file)
@@ -141,6 +150,11 @@ def build_letters(
     # asked for by name without it, they are refused.
     absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
     wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
+    # The wallet card goes beside the person's own letters; named by --only, it comes alone.
+    beside = {h.id for h in letters if KINDS[h.kind].with_letters}
+    mine = [id for id in wanted if id not in ON_REQUEST and id not in beside]
+    if not only and not mine:
+        wanted = [id for id in wanted if id not in beside]
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
     values, problems = validate_details(
         data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
@@ -156,16 +170,15 @@ def build_letters(
     edition = Edition(made.settings.paper, large_print)
     with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
-        # A plan or a clinician's note made on its own is not one of the person's letters: the
-        # how-to sheet goes only beside those.
-        mine = [id for id in wanted if id not in ON_REQUEST]
-        beside = render_beside_letters(renderer, edition) if mine else []
+        # A plan or a clinician's note made on its own is not one of the person's letters, nor
+        # is a card: the how-to sheet goes only beside those.
+        sheets = render_beside_letters(renderer, edition) if mine else []
     try:
         out.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
         for name, pdf in rendered:
             write_atomic(out / name, pdf, PRIVATE)
             made.written.append(out / name)
-        for name, pdf in beside:
+        for name, pdf in sheets:
             write_atomic(out / name, pdf)
             made.written.append(out / name)
     except OSError as exc:
@@ -259,9 +272,33 @@ def _too_long(
     return Problem(source, message, lines.get(key) if key else None, key)
 
 
-def _cause(letter: Handout, layout: Layout | None, values: Mapping[str, Any]) -> str | None:
-    """The answer taking the most lines, preferring long answers (multi-line fields)."""
-    used = [f for name, _, _ in PLACEHOLDER.findall(letter.body) if (f := field_for(name))]
+def _off_card(
+    letter: Handout,
+    values: Mapping[str, Any],
+    exc: DoesNotFitError,
+    source: str,
+    lines: Mapping[str, int],
+    alone: bool,
+) -> Problem:
+    """Answers too long for the wallet card: name the longest on the side that overflowed,
+    the likeliest cause."""
+    front, _, back = letter.body.partition('<div class="card-back"')
+    said = " ".join(p.message for p in exc.problems)
+    key = _cause(letter, None, values, front if "card's front" in said else back)
+    made = "" if alone else ", so no wallet card was made"
+    message = (
+        f'is too long for the {letter.id}{made}: shorten this, or leave it "" and write it '
+        "on the card by hand"
+    )
+    return Problem(source, message, lines.get(key) if key else None, key)
+
+
+def _cause(
+    letter: Handout, layout: Layout | None, values: Mapping[str, Any], body: str | None = None
+) -> str | None:
+    """The answer taking the most lines, preferring long answers (multi-line fields), among
+    those the letter (or the given part of it) prints."""
+    used = [f for name, _, _ in PLACEHOLDER.findall(body or letter.body) if (f := field_for(name))]
     texts = [f for f in used if f.type == TEXT and lookup(values, f.key)]
     candidates = [f for f in texts if f.multiline] or texts
     if not candidates:

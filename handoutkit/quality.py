@@ -88,7 +88,7 @@ class _OwnWords(HTMLParser):
             if tag in BLOCKS:
                 self._end_block()
         elif (tag == "header" and "title-band" in classes) or (
-            tag == "div" and "content" in classes
+            tag == "div" and {"content", "card-front", "card-back"} & set(classes)
         ):
             self.depth = 1
 

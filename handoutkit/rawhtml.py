@@ -15,7 +15,7 @@ from .errors import Problem, did_you_mean
 # Each tag a sheet may write, and the classes it may carry. A new block is one line here, its
 # look in styles/handout.css, and a line in the README.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "div": ("action", "wide", "two-col", "checklist", "blanks", "cards"),
+    "div": ("action", "wide", "two-col", "checklist", "blanks", "cards", "card-front", "card-back"),
     "span": ("write-in", "blank", "label"),
     "table": ("diary", "taper"),
     "thead": (),

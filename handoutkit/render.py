@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import placeholders, plan, qr
+from . import cards, placeholders, plan, qr
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
@@ -122,10 +122,40 @@ class Templates:
         # Rows to fill in: its own blanks (medicine, forms) hold no typed values yet.
         return placeholders.fill(html, mode, details, self.language.strings)
 
-    def sheet(self, body: SheetBody, edition: Edition, preview: bool = False) -> str:
-        """The sheet's page; a preview also carries its footer as text (screen.css shows it)."""
-        return self.env.get_template("handout.html").render(
+    def sheet(
+        self, body: SheetBody, edition: Edition, preview: bool = False, document: str = "sheet"
+    ) -> str:
+        """The sheet's page; a preview also carries its footer as text (screen.css shows it).
+
+        A card is a sheet of cards: to cut and fold from plain paper, or (document "avery") on
+        business-card stock, fronts then backs.
+        """
+        template = KINDS[body.handout.kind].template
+        if template == "card.html":
+            return self._cards(body, edition, document == "avery")
+        return self.env.get_template(template).render(
             page=body, edition=edition.name, preview=preview
+        )
+
+    def _cards(self, body: SheetBody, edition: Edition, avery: bool) -> str:
+        stock = cards.stock(edition.paper, cards.AVERY if avery else cards.FOLD)
+        words = self.language.strings["card"]
+        if avery:
+            sides = ("front", "back")
+            notes = {
+                "front": words["avery_front"].format(stock=stock.label),
+                "back": words["avery_back"].format(stock=stock.label),
+            }
+        else:
+            sides, notes = ("front",), {"front": words["fold_note"]}
+        return self.env.get_template("card.html").render(
+            page=body,
+            edition=edition.name,
+            stock=stock,
+            sides=sides,
+            notes=notes,
+            slots=stock.columns * stock.rows,
+            marks=stock.marks(),
         )
 
     def booklet(

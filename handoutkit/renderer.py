@@ -23,7 +23,15 @@ from .project import Project
 from .quality import check_sheet
 from .render import SheetBody, Templates
 
-DOCUMENTS = ("sheet", "fillable", "booklet", "booklet-small", "booklet-print", "personal")
+DOCUMENTS = (
+    "sheet",
+    "fillable",
+    "avery",
+    "booklet",
+    "booklet-small",
+    "booklet-print",
+    "personal",
+)
 BOOKLET_ID = "booklet"
 # The booklet to fold and staple: its half-size pages (tagged, to read on a phone), and those
 # pages imposed two to a side of the edition's paper (print-only). Each is its own document.
@@ -32,14 +40,16 @@ PRINT_ID = "booklet-print"
 BOOKLETS = (BOOKLET_ID, SMALL_ID)  # laid out from every sheet in the booklet
 # Office staplers and folding by hand: at most 12 sheets of paper (research, next-features A5).
 MAX_FOLDED_PAGES = 48
-FILL_MODE = {"sheet": "blank", "fillable": "fillable", "personal": "personal"}
+FILL_MODE = {"sheet": "blank", "fillable": "fillable", "avery": "blank", "personal": "personal"}
+# A twin of a sheet is named after it: <id>-fillable.pdf, and a card's <id>-avery.pdf.
+TWINS = ("fillable", "avery")
 
 
 @dataclass(frozen=True)
 class Job:
     """One output to make: which document, of which sheet, in which edition and language."""
 
-    document: str  # sheet | fillable | booklet | booklet-small | booklet-print | personal
+    document: str  # sheet | fillable | avery | booklet | booklet-small | booklet-print | personal
     id: str  # the sheet's id, or the document's for the booklets
     edition: Edition
     lang: str = DEFAULT_LANG
@@ -55,7 +65,7 @@ class Job:
 
     @property
     def name(self) -> str:
-        return f"{self.id}-fillable" if self.document == "fillable" else self.id
+        return f"{self.id}-{self.document}" if self.document in TWINS else self.id
 
     @property
     def path(self) -> str:
@@ -124,7 +134,7 @@ class Renderer:
             notes = int(job.notes_page) if notes is None else notes
             edition = self.edition(job)
             return self.templates.booklet(self._booklet_bodies, edition, notes, preview)
-        return self.templates.sheet(self._body(job), job.edition, preview)
+        return self.templates.sheet(self._body(job), job.edition, preview, job.document)
 
     def _body(self, job: Job) -> SheetBody:
         handout = self.library.by_id(job.id)
@@ -173,8 +183,11 @@ class Renderer:
         return self._pdf
 
     def budget(self, job: Job) -> int:
-        """The most pages a job may take: a personal letter may run on (kinds.py)."""
+        """The most pages a job may take: a personal letter may run on (kinds.py); cards on
+        card stock take a page of fronts and one of backs."""
         handout = self.library.by_id(job.id)
+        if job.document == "avery":
+            return 2
         large = job.edition.large_print
         runs_on = KINDS[handout.kind].personal_pages(large)
         if job.document == "personal" and runs_on:
@@ -199,7 +212,7 @@ class Renderer:
             return (*self._imposed(job), None, None)
         handout = self.library.by_id(job.id)
         body = self._body(job)
-        html = self.templates.sheet(body, job.edition)
+        html = self.templates.sheet(body, job.edition, document=job.document)
         report = check_sheet(handout, body.body_html, html) if job.document == "sheet" else None
         try:
             out = self.pdfs.render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cards import page_css as cards_css
 from .config import Clinic
 from .editions import Edition
 from .fonts import FONT_ROOT, font_face_css
@@ -49,6 +50,8 @@ def stack(
         sheets.append(Stylesheet(SCREEN, path.read_text(encoding="utf-8"), path))
     stacked = edition.large_print or edition.small  # no room for the page number beside
     sheets.append(Stylesheet(f"words-{language.code}", language.page_css(stacked)))
+    # Where the wallet cards sit on this paper (cards.py); card.css gives them their look.
+    sheets.append(Stylesheet("cards", cards_css(edition.paper)))
     if clinic and clinic.accent:
         # The clinic's colour is the one style that comes from outside styles/.
         sheets.append(Stylesheet("clinic", f":root {{ --accent: {clinic.accent}; }}"))

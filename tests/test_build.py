@@ -23,23 +23,33 @@ HANDOUTS = load_handouts(ROOT / "handouts", ROOT)
 SIZES = {"letter": (612, 792), "a4": (595, 842)}
 FILLABLE = [h.id for h in HANDOUTS if KINDS[h.kind].fillable]
 EDITIONS = ["letter", "a4", "letter-large", "a4-large"]
+# Each sheet's documents in each edition (a letter's fillable twin, a card's Avery sheet; a card
+# has no large print), and the booklet.
 EXPECTED_PATHS = {
-    f"{edition}/{name}.pdf"
+    f"{edition}/{h.id if document == 'sheet' else f'{h.id}-{document}'}.pdf"
     for edition in EDITIONS
-    for name in [h.id for h in HANDOUTS] + [f"{i}-fillable" for i in FILLABLE] + ["booklet"]
-} | {
+    for h in HANDOUTS
+    for document in KINDS[h.kind].documents(edition.endswith("-large"))
+} | {f"{edition}/booklet.pdf" for edition in EDITIONS}
+# Letter and A4 also fold a booklet: its small pages and their print layout.
+EXPECTED_PATHS |= {
     f"{paper}/{name}.pdf"
     for paper in ("letter", "a4")
     for name in ("booklet-small", "booklet-print")
 }
+MADE = [
+    (h, edition)
+    for edition in EDITIONS
+    for h in HANDOUTS
+    if KINDS[h.kind].documents(edition.endswith("-large"))
+]
 
 
 def text_of(path: Path) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(path).pages)
 
 
-@pytest.mark.parametrize("edition", EDITIONS)
-@pytest.mark.parametrize("handout", HANDOUTS, ids=lambda h: h.id)
+@pytest.mark.parametrize(("handout", "edition"), MADE, ids=lambda v: getattr(v, "id", v))
 def test_each_sheet_fits_its_budget_at_the_right_size(real_build: Path, handout, edition):
     reader = PdfReader(real_build / edition / f"{handout.id}.pdf")
     assert len(reader.pages) <= handout.page_budget(edition.endswith("-large"))
@@ -62,7 +72,10 @@ def font_sizes(path: Path) -> list[tuple[float, str]]:
     return sizes
 
 
-@pytest.mark.parametrize("name", [h.id for h in HANDOUTS] + ["booklet"])
+LARGE = [h.id for h in HANDOUTS if KINDS[h.kind].large_print]  # a wallet card has no large print
+
+
+@pytest.mark.parametrize("name", [*LARGE, "booklet"])
 def test_large_print_has_no_text_under_14pt_and_body_at_18pt(real_build: Path, name: str):
     sizes = font_sizes(real_build / "letter-large" / f"{name}.pdf")
     assert min(size for size, _ in sizes) >= 14, [s for s in sizes if s[0] < 14][:5]
@@ -80,7 +93,10 @@ def test_standard_edition_body_is_12pt_and_says_large_print_exists(real_build: P
     assert "Also available in large print." not in large
 
 
-@pytest.mark.parametrize("handout", HANDOUTS, ids=lambda h: h.id)
+# A wallet card prints no title band: its first line says what it is (a sheet of cards).
+@pytest.mark.parametrize(
+    "handout", [h for h in HANDOUTS if KINDS[h.kind].template == "handout.html"], ids=lambda h: h.id
+)
 def test_title_and_audience_are_in_the_text(real_build: Path, handout):
     text = " ".join(text_of(real_build / "letter" / f"{handout.id}.pdf").split())
     assert handout.title in text
@@ -127,7 +143,14 @@ def test_manifest_lists_every_output_with_matching_hashes(real_build: Path):
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)
         assert entry["pages"] == len(PdfReader(real_build / entry["path"]).pages)
-        assert entry["kind"] in {*KINDS, "fillable", "booklet", "booklet-small", "booklet-print"}
+        assert entry["kind"] in {
+            *KINDS,
+            "fillable",
+            "avery",
+            "booklet",
+            "booklet-small",
+            "booklet-print",
+        }
         assert set(entry) == {
             "id",
             "edition",

@@ -245,6 +245,7 @@ def test_the_next_command_printed_is_one_that_works(tmp_path: Path):
         "employer-accommodation.pdf",
         "physician-letter.pdf",
         "using-your-letters.pdf",
+        "wallet-card.pdf",
     ]
 
 

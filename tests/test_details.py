@@ -87,8 +87,8 @@ def test_the_untouched_starter_is_refused_until_its_examples_are_changed(tmp_pat
     assert errors(tmp_path, mine) == [
         "my-details.toml:27: medication.name: is required for the physician-letter: write it "
         'between the quote marks: name = "clonazepam"',
-        "my-details.toml:57: employer.limitations: nothing is chosen: choose at least one",
-        "my-details.toml:65: employer.accommodations: nothing is chosen: choose at least one",
+        "my-details.toml:58: employer.limitations: nothing is chosen: choose at least one",
+        "my-details.toml:66: employer.accommodations: nothing is chosen: choose at least one",
     ]
     details = load(tmp_path, mine.replace('name = ""  ', 'name = "diazepam"', 1), both[:1])
     assert details["person"]["name"] == "Ana Pérez"

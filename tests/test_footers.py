@@ -44,7 +44,7 @@ def sheet_of_each_page(reader: PdfReader, pdf: Path) -> list[str | None]:
     """Which sheet each page belongs to: the file's own, or, in a booklet, from its bookmarks;
     None for the cover, contents, notes pages and the back cover."""
     if pdf.stem not in BOOKLETS:
-        return [pdf.stem.removesuffix("-fillable")] * len(reader.pages)
+        return [pdf.stem.removesuffix("-fillable").removesuffix("-avery")] * len(reader.pages)
     marks = sorted(
         (reader.get_destination_page_number(item), BY_TITLE[item.title].id)
         for item in reader.outline
@@ -80,8 +80,10 @@ def problems_in(folder: Path, large: bool, clinic: bool) -> list[str]:
                 if footer:
                     problems.append(f"{where}: a cover has a footer: {footer!r}")
                 continue
-            wanted = [f"Page {index + 1} of {total}"]
             kind = KINDS[HANDOUTS[sheet].kind] if sheet else None
+            if kind is not None and not kind.page_numbers:
+                continue  # a sheet of wallet cards has no footer: it is cut apart
+            wanted = [f"Page {index + 1} of {total}"]
             if kind is None or kind.running_footer:
                 wanted += list(CLINIC) if clinic else []
             if kind is not None and kind.running_footer:
@@ -101,9 +103,10 @@ def problems_in(folder: Path, large: bool, clinic: bool) -> list[str]:
 def test_every_footer_reads_back_whole_and_on_the_paper(request, edition: str, clinic: bool):
     out = request.getfixturevalue("branded_build" if clinic else "real_build")
     folder = out / edition
-    # Every sheet, the fillable twin of each form, and the booklet; Letter and A4 also have the
-    # booklet to fold (its small pages and its print layout).
-    made = len(HANDOUTS) + sum(KINDS[h.kind].fillable for h in HANDOUTS.values()) + 1
-    made += 0 if edition.endswith("-large") else 2
+    # Every sheet, the fillable twin of each form, a card's Avery sheet, and the booklet; Letter
+    # and A4 also have the booklet to fold (its small pages and its print layout).
+    large = edition.endswith("-large")
+    made = sum(len(KINDS[h.kind].documents(large)) for h in HANDOUTS.values()) + 1
+    made += 0 if large else 2
     assert len(list(folder.glob("*.pdf"))) == made
     assert problems_in(folder, edition.endswith("-large"), clinic) == []

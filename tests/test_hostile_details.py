@@ -220,6 +220,7 @@ def test_an_empty_employer_section(tmp_path: Path, capsys, employer: str):
     assert sorted(p.name for p in out.iterdir()) == [
         "physician-letter.pdf",
         "using-your-letters.pdf",
+        "wallet-card.pdf",
     ]
     assert "diazepam" in PdfReader(out / "physician-letter.pdf").pages[0].extract_text()
 

@@ -78,9 +78,9 @@ def test_output_is_identical_for_any_number_of_jobs(tmp_path: Path):
     build(Project(ROOT), editions, tmp_path / "one", jobs=1)
     build(Project(ROOT), editions, tmp_path / "two", jobs=2)
     one, two = outputs(tmp_path / "one"), outputs(tmp_path / "two")
-    per_edition = len(HANDOUTS) + sum(KINDS[h.kind].fillable for h in HANDOUTS) + 1  # + booklet
-    # A4 also has the booklet to fold (small pages, print layout); large print has none.
-    assert one.keys() == two.keys() and len(one) == 2 * per_edition + 2
+    made = sum(len(KINDS[h.kind].documents(large)) for h in HANDOUTS for large in (False, True))
+    # A booklet in each; A4 also folds one (small pages, print layout); large print has none.
+    assert one.keys() == two.keys() and len(one) == made + 2 + 2
     for name in one:
         assert one[name] == two[name], name
     manifest = (tmp_path / "one" / "manifest.json").read_text()
@@ -100,7 +100,7 @@ def test_a_build_with_nothing_to_do_never_imports_weasyprint(tmp_path: Path):
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False 0"
-    outputs = len(HANDOUTS) + sum(KINDS[h.kind].fillable for h in HANDOUTS)
+    outputs = sum(len(KINDS[h.kind].documents(False)) for h in HANDOUTS)
     outputs += 3  # the booklet, and the booklet to fold: its small pages and its print layout
     assert f"0 rendered, {outputs} unchanged and reused" in result.stdout
 

@@ -32,7 +32,8 @@ FULL = DATA / "details-full.toml"
 MEDICINES = ("benzodiazepine", "clonazepam", "alprazolam", "lorazepam", "diazepam")
 LETTERS = ["employer-accommodation.pdf", "physician-letter.pdf"]
 HOW_TO = "using-your-letters.pdf"  # printed beside the letters; it holds nothing personal
-WRITTEN = sorted([*LETTERS, HOW_TO])
+CARD = "wallet-card.pdf"  # the person's wallet card, filled from the same details, beside them
+WRITTEN = sorted([*LETTERS, HOW_TO, CARD])
 TODAY = dt.date(2026, 11, 26)
 
 CHOICES = {group: field.choices for group, field in choice_groups().items()}
@@ -478,10 +479,11 @@ def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, m
     starter.write_text(mine.replace('name = ""  ', 'name = "diazepam"', 1))
     code, stdout, _ = run(capsys, *letters)
     assert code == 0
-    assert stdout.startswith("skipped: my-details.toml:53: [employer] is empty")
+    assert stdout.startswith("skipped: my-details.toml:54: [employer] is empty")
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [
         "physician-letter.pdf",
         "using-your-letters.pdf",
+        CARD,
     ]
     assert len(PdfReader(tmp_path / "mine" / "physician-letter.pdf").pages) == 1
     assert "Ana Pérez" in text_of(tmp_path / "mine" / "physician-letter.pdf")
@@ -522,7 +524,7 @@ def test_an_empty_employer_section_is_skipped_and_said(tmp_path: Path, capsys):
         f"skipped: {details.as_posix()}:{line}: [employer] is empty, so no "
         "employer-accommodation was made"
     )
-    assert sorted(p.name for p in out.iterdir()) == ["physician-letter.pdf", HOW_TO]
+    assert sorted(p.name for p in out.iterdir()) == ["physician-letter.pdf", HOW_TO, CARD]
     only = ("--only", "employer-accommodation")
     code, stdout, stderr = run(capsys, "letters", "--details", details, "--out", out, *only)
     assert (code, stdout) == (2, "")

@@ -183,6 +183,7 @@ def test_the_plan_is_written_beside_the_letters_only_when_the_file_has_a_plan(
         "physician-letter.pdf",
         "taper-plan.pdf",
         "using-your-letters.pdf",  # beside the person's own letters, as without a plan
+        "wallet-card.pdf",
     ]
     assert "wrote" in stdout and "taper-plan.pdf" in stdout
 

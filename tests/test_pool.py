@@ -44,7 +44,7 @@ def test_personal_letters_leave_nothing_in_the_temporary_directory(
     tmp_path: Path, private_tmp: Path
 ):
     made = build_letters(Project(ROOT), DETAILS, tmp_path / "personal", paper="letter")
-    assert len(made.written) == 3
+    assert len(made.written) == 4  # two letters, the how-to sheet and the wallet card
     assert sorted(p.name for p in private_tmp.iterdir()) == []
 
 

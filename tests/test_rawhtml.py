@@ -70,7 +70,7 @@ def test_every_refusal_at_once_with_its_line(mini_project: Path, capsys):
         f"error: {SHEET}:12: <link> is not allowed in a sheet: it could hide or change the "
         "crisis box",
         f"error: {SHEET}:13: <div>: class 'crisis' is not allowed; allowed: action, wide, two-col, "
-        "checklist, blanks, cards",
+        "checklist, blanks, cards, card-front, card-back",
         f"error: {SHEET}:13: <div>: attribute 'onclick' is not allowed: a sheet runs no scripts",
         f"error: {SHEET}:13: <div>: attribute 'style' is not allowed: a sheet's look comes from "
         "styles/",

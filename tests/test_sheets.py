@@ -30,6 +30,7 @@ EXPECTED = {
     "help-and-resources": "patient",
     "taper-plan": "patient",
     "work-limits-note": "physician",
+    "wallet-card": "patient",
 }
 
 
@@ -89,7 +90,11 @@ def test_crisis_line_review_date_and_disclaimer(real_build: Path, id: str):
             assert line not in text, (id, other)
 
 
-@pytest.mark.parametrize("id", [i for i in EXPECTED if KINDS[HANDOUTS[i].kind].crisis is False])
+# A wallet card has no crisis box either, but its own safety line (tests/test_card.py).
+LETTERS = [i for i in EXPECTED if not KINDS[HANDOUTS[i].kind].crisis and HANDOUTS[i].kind != "card"]
+
+
+@pytest.mark.parametrize("id", LETTERS)
 def test_letters_carry_only_their_writers_words(real_build: Path, id: str):
     """A letter is handed over: no crisis lines, dose disclaimer, sources or clinic footer."""
     for paper in ("letter", "a4-large"):

@@ -14,8 +14,9 @@ import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
-from handoutkit import Edition, Project, build
+from handoutkit import Edition, Project, build, load_handouts
 from handoutkit.fields import BY_KEY, CHOICES, FIELDS, TEXT
+from handoutkit.kinds import KINDS
 from handoutkit.language import load_language
 from handoutkit.web import Settings, create_app
 from handoutkit.web.forms import answers_from_details, letter_fields
@@ -130,10 +131,19 @@ def test_home_offers_both_letters_and_every_handout_in_every_edition(client):
     page = Page(response.text)
     for letter in LETTERS:
         assert f"/letters/{letter}" in page.links
-    handouts = [p.stem[3:] for p in sorted((ROOT / "handouts").glob("[0-9][0-9]-*.md"))]
+    handouts = load_handouts(ROOT / "handouts", ROOT)
     for edition in EDITIONS:
-        for name in [*handouts, "booklet", *(f"{letter}-fillable" for letter in LETTERS)]:
+        large = edition.endswith("-large")
+        # Each sheet's documents in that edition: a letter's fillable twin, a wallet card's
+        # Avery sheet (and no large-print card).
+        names = [
+            h.id if document == "sheet" else f"{h.id}-{document}"
+            for h in handouts
+            for document in KINDS[h.kind].documents(large)
+        ]
+        for name in [*names, "booklet"]:
             assert f"/handouts/{edition}/{name}.pdf" in page.links, (edition, name)
+        assert (f"/handouts/{edition}/wallet-card.pdf" in page.links) is not large
 
 
 @pytest.mark.parametrize("letter", LETTERS)
@@ -285,8 +295,8 @@ def test_home_offers_the_plan_and_the_note_to_prescribers_and_clinicians(client)
     for letter in CLINICIANS:
         assert f"/letters/{letter}" in page.links
         assert f'href="/letters/{letter}"' in theirs and f'href="/letters/{letter}"' not in mine
-    # Saved answers open on any of the four pages.
-    assert [c["value"] for c in page.controls["letter"]] == [*LETTERS, *CLINICIANS]
+    # Saved answers open on any of the five pages (the wallet card's too), in file order.
+    assert [c["value"] for c in page.controls["letter"]] == [*LETTERS, *CLINICIANS, "wallet-card"]
 
 
 @pytest.mark.parametrize("letter", CLINICIANS)

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Guard:
             Route("/", routes.home, name="home"),
             Route("/letters/{id}", routes.letter_form, name="letter_form"),
             Route("/letters/{id}.pdf", routes.letter_pdf, methods=["POST"], name="letter_pdf"),
+            Route("/card.pdf", routes.card_pdf, methods=["POST"], name="card_pdf"),
             Route(
                 "/letters/{id}/details.toml",
                 routes.letter_answers,

@@ -18,6 +18,7 @@ from ..content import Handout
 from ..editions import PAPERS, Edition
 from ..errors import Problem
 from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, NUMBER, NUMBERS, SECTIONS, TEXT, Field
+from ..kinds import KINDS
 from ..placeholders import PLACEHOLDER
 from ..regions import REGIONS
 
@@ -45,10 +46,21 @@ AUTOCOMPLETE = {
     "employer.organisation": "organization",
     "employer.job_title": "organization-title",
 }
-INPUT_TYPES = {"person.email": "email", "person.phone": "tel"}
+INPUT_TYPES = {
+    "person.email": "email",
+    "person.phone": "tel",
+    "physician.phone": "tel",
+    "card.emergency_phone": "tel",
+}
 # Tablet strengths typed in one box: "0.5, 1, 2" or "0.5 1 2".
 LIST_SEPARATORS = re.compile(r"[\s,;]+")
-NO_SPELLCHECK = ("person.name", "person.email", "physician.name", "medication.name")
+NO_SPELLCHECK = (
+    "person.name",
+    "person.email",
+    "physician.name",
+    "medication.name",
+    "card.emergency_contact",
+)
 # Answers are raw form values: a string for one box, a list for a group of tick boxes.
 Answers = dict[str, Any]
 
@@ -146,8 +158,11 @@ def build_form(
     settings = (
         Control(REGION, "radios", words["region"], words["region_hint"], region_options),
         Control(PAPER, "radios", words["paper"], "", paper_options),
-        Control(LARGE_PRINT, "checkbox", words["large_print"], words["large_print_label"]),
     )
+    # A wallet card has one size: no large print to ask for.
+    if KINDS[letter.kind].large_print:
+        large = Control(LARGE_PRINT, "checkbox", words["large_print"], words["large_print_label"])
+        settings += (large,)
     # Whatever else the registry asks about how letters are made (not a letter's own detail).
     settings += tuple(
         Control(f.key, "radios", strings["fields"].get(f.key, {}).get("label", f.name), "",

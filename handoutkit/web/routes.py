@@ -101,6 +101,7 @@ async def home(request: Request) -> Response:
         everything=everything,
         downloads=site.downloads,
         editions=list(site.editions),
+        card_id=site.card.id if site.card else "",
     )
 
 
@@ -148,12 +149,14 @@ def letter_page(
         notice=notice,
         carried=carried,
         fw=site.words(letter),
-        # How to use the letters is the person's; a plan or a note is made by their clinician.
-        howto=None if site.for_clinicians(letter) else site.howto,
+        # How to use the letters is the person's; a plan or a note is made by their clinician,
+        # and a wallet card needs no how-to beyond its own page.
+        howto=None if site.for_clinicians(letter) or letter is site.card else site.howto,
         howto_id=HOWTO_ID,
         edition=site.edition.name,
         others=others,
         fresh=fresh,
+        card_id=site.card.id if site.card else "",
     )
 
 
@@ -174,7 +177,19 @@ def _checked(site: Site, letter, answers: Answers):
 
 
 async def letter_pdf(request: Request) -> Response:
-    site, letter = _site(request), _letter(request)
+    return await _made(request, _letter(request))
+
+
+async def card_pdf(request: Request) -> Response:
+    """The person's wallet card from the card form's answers, as `letters` writes it."""
+    card = _site(request).card
+    if card is None:
+        raise HTTPException(404)
+    return await _made(request, card)
+
+
+async def _made(request: Request, letter) -> Response:
+    site = _site(request)
     answers = await _posted(request)
     region, edition, values, problems = _checked(site, letter, answers)
     if problems:
@@ -322,7 +337,7 @@ async def handout(request: Request) -> Response:
     site = _site(request)
     edition = site.editions.get(request.path_params["edition"])
     name = request.path_params["name"]
-    if edition is None or name not in site.names:
+    if edition is None or name not in site.names or not site.made_in(name, edition):
         raise HTTPException(404)
     data = site.remembered(name, edition) or await run_in_threadpool(site.built, name, edition)
     if data is None:

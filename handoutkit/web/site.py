@@ -36,7 +36,8 @@ class Download:
     """One handout file a person can download: which sheet, and its name in each edition."""
 
     title: str
-    name: str  # <id>, <id>-fillable or booklet
+    name: str  # <id>, <id>-fillable, <id>-avery or booklet
+    large_print: bool = True  # made in the large-print editions too
 
 
 class Site:
@@ -56,6 +57,8 @@ class Site:
         # Every document with fields has its form: a person's own letters, and the ones a
         # prescriber or clinician writes for them (the taper plan, the note of work limits).
         self.letters = {h.id: h for h in self.library.handouts if KINDS[h.kind].fields}
+        # The wallet card has its form like a letter, and its own address, POST /card.pdf.
+        self.card = next((h for h in self.letters.values() if KINDS[h.kind].with_letters), None)
         self.env = _environment(self.web)
         self.howto = self._howto()
         self.downloads = self._downloads()
@@ -99,13 +102,22 @@ class Site:
         """Every handout and the booklet; the letters blank and fillable, as `build` makes them."""
         groups: dict[str, list[Download]] = {"sheets": [], "blank": [], "fillable": []}
         for h in self.library.handouts:
-            if KINDS[h.kind].fillable:
+            kind = KINDS[h.kind]
+            if kind.fillable:
                 groups["blank"].append(Download(h.title, h.id))
                 groups["fillable"].append(Download(h.title, f"{h.id}-fillable"))
             else:
-                groups["sheets"].append(Download(h.title, h.id))
+                groups["sheets"].append(Download(h.title, h.id, kind.large_print))
+            if kind.avery:
+                title = self.web["home"]["avery"].format(title=h.title)
+                groups["sheets"].append(Download(title, f"{h.id}-avery", kind.large_print))
         groups["booklet"] = [Download(self.web["home"]["booklet"], BOOKLET_ID)]
         return groups
+
+    def made_in(self, name: str, edition: Edition) -> bool:
+        """Whether a download is made in this edition (a wallet card has no large print)."""
+        item = next(d for group in self.downloads.values() for d in group if d.name == name)
+        return item.large_print or not edition.large_print
 
     # Handouts: from build/ when it is up to date, else rendered once and kept in memory.
 

@@ -47,7 +47,7 @@ class LetterTask:
 class HandoutTask:
     """A blank handout, fillable letter or booklet, as `build` would write it."""
 
-    name: str  # <id>, <id>-fillable or booklet
+    name: str  # <id>, <id>-fillable, <id>-avery or booklet
     edition: Edition
 
 
@@ -108,10 +108,9 @@ class Worker:
             job = Job(
                 "booklet", BOOKLET_ID, task.edition, self.setup.lang, notes_page=pages % 2 == 1
             )
-        elif task.name.endswith("-fillable"):
-            job = Job(
-                "fillable", task.name.removesuffix("-fillable"), task.edition, self.setup.lang
-            )
+        elif task.name.endswith(("-fillable", "-avery")):
+            id, document = task.name.rsplit("-", 1)
+            job = Job(document, id, task.edition, self.setup.lang)
         else:
             job = Job("sheet", task.name, task.edition, self.setup.lang)
         result = renderer.run(job)
