@@ -26,6 +26,7 @@ from .output import (
 )
 from .pool import default_jobs, run_jobs
 from .project import Project
+from .readability import SpanishScores
 from .renderer import BOOKLET_ID, BOOKLETS, DUPLEX, PRINT_ID, SMALL_ID, TWINS, Job, Rendered
 
 # Made from every sheet of the booklet rather than one: never withdrawn with a sheet.
@@ -40,6 +41,7 @@ class Built:
     seconds: float = 0.0
     reused: bool = False
     grade: float | None = None  # sheets rendered now: the reading grade of their own words
+    scores: SpanishScores | None = None  # Spanish sheets rendered now: INFLESZ, Fernández-Huerta
 
 
 Progress = Callable[[Built], None]
@@ -119,7 +121,7 @@ def build(
     longer exist are deleted before anything renders, each path passed to removed. duplex is
     how the folded booklet's print file is laid out for the printer (impose.DUPLEX).
     """
-    libraries = [load_library(project, clinic, lang, today=today) for lang in langs]
+    libraries = [load_library(project, clinic, lang, today=today, only=only) for lang in langs]
     warnings = [w for library in libraries for w in library.warnings]
     if strict and warnings:
         raise ContentError([_strict(w) for w in dict.fromkeys(warnings)])
@@ -147,7 +149,7 @@ def build(
                 progress(built[job.path])
     todo = [job for job in planned if job.path not in built]
     processes = jobs or default_jobs()
-    problems = _render(project, clinic, by_lang, todo, out, processes, built, progress)
+    problems = _render(project, clinic, by_lang, todo, out, processes, built, progress, only)
     ordered = [built[job.path] for job in planned if job.path in built]
     if out is not None and ordered:
         update_manifest(out, [b.output for b in ordered])
@@ -166,7 +168,7 @@ def build(
         from .preview import write_previews
 
         pages = [j for j in planned if j.path in built and j.document != PRINT_ID]
-        write_previews(project, clinic, pages, out)
+        write_previews(project, clinic, pages, out, only)
     if problems:
         raise BuildError(problems)
     return ordered
@@ -194,7 +196,9 @@ def _prepare(
     return _Part(library, planned, gone)
 
 
-def _render(project, clinic, libraries, todo, out, processes, built, progress) -> list[Problem]:
+def _render(
+    project, clinic, libraries, todo, out, processes, built, progress, only=None
+) -> list[Problem]:
     """Render todo, writing each PDF as it arrives; a booklet is kept only if its sheets were.
 
     Each booklet waits for its sheets' page counts (reused ones are known at once), so it is
@@ -213,7 +217,7 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
             write_atomic(out / job.path, result.data)
         item = describe(result.data, result.pages)
         output = _output(libraries[job.lang], job, item.pages, item.bytes, item.sha256)
-        built[job.path] = Built(output, result.seconds, grade=result.grade)
+        built[job.path] = Built(output, result.seconds, grade=result.grade, scores=result.scores)
         if progress:
             progress(built[job.path])
 
@@ -249,7 +253,7 @@ def _render(project, clinic, libraries, todo, out, processes, built, progress) -
     if not todo:
         return problems
     first = [job for job in todo if job not in held] + release()
-    for result in run_jobs(project, clinic, first, processes, follow_up=release):
+    for result in run_jobs(project, clinic, first, processes, follow_up=release, only=only):
         if result.problems:
             problems.extend(result.problems)
             if result.job.document not in (*BOOKLETS, PRINT_ID):
@@ -274,14 +278,18 @@ def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
     has no large print). A clinic must not print them."""
     lang = library.language.code
     kinds = {h.id: KINDS[h.kind] for h in library.handouts}
+    known = set(library.sheet_ids) or set(kinds)
     return [
         entry
         for entry in entries
         if entry.get("lang", DEFAULT_LANG) == lang
         and entry.get("id") not in WHOLE_BOOKLET_IDS
         and (
-            entry.get("id") not in kinds
-            or _twin(entry) not in kinds[entry["id"]].documents(_large(entry))
+            entry.get("id") not in known
+            or (
+                entry["id"] in kinds
+                and _twin(entry) not in kinds[entry["id"]].documents(_large(entry))
+            )
         )
     ]
 

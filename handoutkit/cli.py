@@ -15,7 +15,7 @@ from pathlib import Path
 from .build import WHOLE_BOOKLET_IDS, Built, build
 from .config import Clinic, find_clinic, load_clinic
 from .editions import ALL_EDITIONS, DUPLEX, PAPERS, Edition
-from .errors import HandoutError, InputError, Problem, did_you_mean
+from .errors import ContentError, HandoutError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, LANGS
 from .library import load_library
 from .project import CONTENT_FOLDERS, Project, find_project
@@ -82,6 +82,13 @@ def parser() -> argparse.ArgumentParser:
     edition.add_argument(
         "--large-print", action="store_true", help="18 pt text, into <paper>-large/"
     )
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="the sheets' language: en (handouts/) or es (Spanish, handouts/es/, into "
+        "build/es/<edition>/); default: the clinic's, else en",
+    )
 
     def command(name, help, description, example, parents=(common,)):
         return commands.add_parser(
@@ -99,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
         "Render every sheet to build/<edition>/<id>.pdf, plus booklet.pdf and the letters' "
         "fillable twins, and list them in build/manifest.json. Unchanged outputs are reused.",
         "handouts build --paper a4 --only for-physicians",
-        (common, edition),
+        (common, edition, language),
     )
     build_cmd.add_argument(
         "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
@@ -113,7 +120,7 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--all-editions",
         action="store_true",
-        help="every paper, standard and large print, in every language, in one run",
+        help="every paper, standard and large print, in every language (or --lang's), in one run",
     )
     build_cmd.add_argument(
         "--duplex",
@@ -129,7 +136,7 @@ def parser() -> argparse.ArgumentParser:
 
     command(
         "list", "list the sheets", "Show every sheet: id, audience, title, page budget.",
-        "handouts list",
+        "handouts list --lang es", (common, language),
     ).set_defaults(run=cmd_list)  # fmt: skip
     check_cmd = command(
         "check",
@@ -137,9 +144,13 @@ def parser() -> argparse.ArgumentParser:
         "Validate every sheet, render every edition in memory, check page budgets and each "
         "sheet's reading grade against its audience's limit. Writes nothing.",
         "handouts check --paper a4",
+        (common, language),
     )
     check_cmd.add_argument(
         "--paper", choices=PAPERS, action="append", help="only this paper (default: both)"
+    )
+    check_cmd.add_argument(
+        "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
     )
     _strict_option(check_cmd)
     check_cmd.set_defaults(run=cmd_check)
@@ -149,9 +160,12 @@ def parser() -> argparse.ArgumentParser:
         "Build, then rebuild what changed each time a sheet, template, style or the clinic "
         "file is saved.",
         "handouts watch --paper a4",
-        (common, edition),
+        (common, edition, language),
     )
     watch_cmd.add_argument("--out", type=Path, metavar="DIR", help="default: build/ here")
+    watch_cmd.add_argument(
+        "--only", nargs="+", action="extend", metavar="ID", help="just these sheets; no booklet"
+    )
     watch_cmd.set_defaults(run=cmd_watch)
     _letter_commands(command)
     _serve_command(command)
@@ -176,6 +190,9 @@ def _letter_commands(command) -> None:
         "handouts init-details my-details.toml",
     )
     init_cmd.add_argument("file", type=Path, metavar="FILE", help="the file to create")
+    init_cmd.add_argument(
+        "--lang", choices=LANGS, help="the file's comments: en or es (Spanish); default: en"
+    )
     init_cmd.set_defaults(run=cmd_init_details)
     letters_cmd = command(
         "letters",
@@ -212,6 +229,12 @@ def _letter_commands(command) -> None:
         choices=REGIONS,
         help="where you live: crisis lines, law and date style (default: the details "
         "file's, else the clinic's, else us)",
+    )
+    letters_cmd.add_argument(
+        "--lang",
+        choices=LANGS,
+        help="the letters' language: en, or es (Spanish, into <id>-es.pdf); default: the "
+        "details file's, else the clinic's, else en",
     )
     letters_cmd.set_defaults(run=cmd_letters)
 
@@ -316,8 +339,13 @@ def _edition(args: argparse.Namespace, clinic: Clinic | None) -> Edition:
     return Edition(paper, args.large_print)
 
 
+def _lang(args: argparse.Namespace, clinic: Clinic | None) -> str:
+    """--lang, else the clinic file's language, else English."""
+    return args.lang or (clinic.lang if clinic else None) or DEFAULT_LANG
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    library = load_library(_project(args))
+    library = load_library(_project(args), lang=args.lang or DEFAULT_LANG)
     rows = [("id", "audience", "title", "pages")]
     rows += [(h.id, h.audience, h.title, str(h.pages)) for h in library.handouts]
     print(_table(rows))
@@ -328,12 +356,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     clinic = _clinic(args)
     papers = args.paper or list(PAPERS)
     editions = [edition for edition in ALL_EDITIONS if edition.paper in papers]
-    built = build(_project(args), editions, out=None, clinic=clinic, warn=_warn, strict=args.strict)
+    lang = _lang(args, clinic)
+    built = build(
+        _project(args),
+        editions,
+        out=None,
+        clinic=clinic,
+        warn=_warn,
+        strict=args.strict,
+        langs=(lang,),
+        only=args.only,
+    )
     grades = {b.output.id: b.grade for b in built if b.grade is not None}
-    print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    scores = {b.output.id: b.scores for b in built if b.scores is not None}
+    if grades:
+        print(_table([("sheet", "reading grade"), *((i, f"{g:.1f}") for i, g in grades.items())]))
+    if scores:
+        rows = [
+            (i, f"{s.inflesz:.1f}", s.band, f"{s.fernandez_huerta:.1f}") for i, s in scores.items()
+        ]
+        print(_table([("sheet", "INFLESZ", "band", "Fernández-Huerta"), *rows], right={1, 3}))
     sheets = len({b.output.id for b in built if b.output.id not in WHOLE_BOOKLET_IDS})
+    booklet = "" if args.only else " and the booklets"
+    language = "" if lang == DEFAULT_LANG else f" ({lang})"
     print(
-        f"\nok: {_count(sheets, 'sheet')} and the booklets fit their page budgets in "
+        f"\nok: {_count(sheets, 'sheet')}{booklet}{language} fit their page budgets in "
         f"{', '.join(e.name for e in editions)}; nothing written"
     )
     return 0
@@ -343,13 +390,18 @@ def cmd_init_details(args: argparse.Namespace) -> int:
     from .starter import starter_text
 
     path: Path = args.file
-    library = load_library(_project(args))
+    lang = args.lang or DEFAULT_LANG
+    project = _project(args)
+    # The language's words and region names; the letters' sentences come one letter at a time.
+    library = load_library(project, lang=lang, only=())
     command = f"{self_command()} letters --details {shlex.quote(_shown(path))}"
+    if lang != DEFAULT_LANG:
+        command += f" --lang {lang}"
     text = starter_text(
         command,
         dt.date.today(),
         library.language.strings,
-        _choice_sentences(library),
+        _choice_sentences(project, lang),
         _region_names(library),
     )
     try:
@@ -368,20 +420,27 @@ def cmd_init_details(args: argparse.Namespace) -> int:
 
 
 def _region_names(library) -> dict[str, str]:
-    pairs = zip(REGIONS, library.region["all"], strict=False)
-    return {code: region.get("name", code) for code, region in pairs}
+    return dict(library.region["names"])
 
 
-def _choice_sentences(library) -> dict[str, dict[str, str]]:
-    """What each letter says for each choice, for the starter file to show beside its name."""
+def _choice_sentences(project: Project, lang: str) -> dict[str, dict[str, str]]:
+    """What each letter says for each choice, for the starter file to show beside its name.
+
+    A translation still being written may lack a letter: its choices are then listed without
+    their sentences, never with the English ones."""
     from .kinds import KINDS
     from .placeholders import choice_sentences
 
     sentences: dict[str, dict[str, str]] = {}
-    for handout in library.handouts:
-        if KINDS[handout.kind].fields:
-            for key, said in choice_sentences(handout.body).items():
-                sentences.setdefault(key, {}).update(said)
+    for letter in load_library(project).handouts:
+        if not KINDS[letter.kind].fields or (lang != DEFAULT_LANG and not letter.spanish):
+            continue
+        try:
+            handout = load_library(project, lang=lang, only=[letter.id]).by_id(letter.id)
+        except ContentError:
+            continue
+        for key, said in choice_sentences(handout.body).items():
+            sentences.setdefault(key, {}).update(said)
     return sentences
 
 
@@ -417,6 +476,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
         paper=args.paper,
         large_print=args.large_print,
         region=args.region,
+        lang=args.lang,
         only=args.only,
         clinic=_clinic(args),
     )
@@ -427,7 +487,8 @@ def cmd_letters(args: argparse.Namespace) -> int:
     for problem in made.warnings:
         print(f"warning: {problem}", file=sys.stderr)
     settings = made.settings
-    print(f"(region {settings.region}, paper {settings.paper})")
+    language = "" if settings.lang == DEFAULT_LANG else f", language {settings.lang}"
+    print(f"(region {settings.region}, paper {settings.paper}{language})")
     print("These letters hold your health information: print them, then keep them private.")
     return 0
 
@@ -494,7 +555,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
             )
 
     try:
-        watch(_project(args), [edition], out, args.clinic, report, progress=_progress(out))
+        watch(
+            _project(args),
+            [edition],
+            out,
+            args.clinic,
+            report,
+            progress=_progress(out),
+            lang=_lang(args, clinic),
+            only=args.only,
+        )
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr)
         return 130
@@ -507,9 +577,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.all_editions:
         if args.paper or args.large_print:
             raise InputError(Problem("--all-editions", ALL_EDITIONS_ALONE))
-        editions, langs = ALL_EDITIONS, LANGS
+        editions, langs = ALL_EDITIONS, (args.lang,) if args.lang else LANGS
     else:
-        editions, langs = [_edition(args, clinic)], (DEFAULT_LANG,)
+        editions, langs = [_edition(args, clinic)], (_lang(args, clinic),)
     started = time.perf_counter()
     removed: list[str] = []
 
@@ -534,7 +604,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         duplex=args.duplex,
     )
     elapsed = time.perf_counter() - started
-    where = out if len(editions) > 1 else out / editions[0].name
+    folder = "" if langs[0] == DEFAULT_LANG else f"{langs[0]}/"
+    where = out if len(editions) > 1 or len(langs) > 1 else out / f"{folder}{editions[0].name}"
     reused = sum(1 for b in built if b.reused)
     print()
     print(_summary(built))

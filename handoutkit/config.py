@@ -1,4 +1,4 @@
-"""The clinic config file: name, phone, logo, colour, paper and region, validated."""
+"""The clinic config file: name, phone, logo, colour, paper, region and language, validated."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from typing import Any
 
 from .editions import PAPERS
 from .errors import InputError, Problem, did_you_mean, toml_problem
+from .language import LANGS
 from .regions import DEFAULT_REGION, REGIONS
 
-CLINIC_KEYS = ("name", "phone", "website", "address", "logo", "accent", "paper", "region")
+CLINIC_KEYS = (
+    "name", "phone", "website", "address", "logo", "accent", "paper", "region", "lang"
+)  # fmt: skip
 LOGO_TYPES = (".png", ".svg")
 MIN_CONTRAST = 4.5
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -30,6 +33,7 @@ class Clinic:
     accent: str | None = None
     paper: str | None = None
     region: str = DEFAULT_REGION
+    lang: str | None = None  # the default language of build, check and letters
 
     @property
     def folder(self) -> Path | None:
@@ -96,7 +100,7 @@ def _check_clinic(table: dict, folder: Path, shown: str, problems: list[Problem]
             bad("name", "is required")
         elif isinstance(table["name"], str):
             bad("name", "must not be empty")
-    for key, allowed in (("paper", PAPERS), ("region", REGIONS)):
+    for key, allowed in (("paper", PAPERS), ("region", REGIONS), ("lang", LANGS)):
         if key in values and values[key] not in allowed:
             bad(key, f"must be one of {', '.join(allowed)}; got {values[key]!r}")
     if "website" in values and not re.match(r"^https?://\S+$", values["website"]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ OPTIONAL = {
     "max_grade": None,
     "booklet": True,  # false: built on its own only (a clinician's form has no place there)
     "spanish": True,  # false: not translated, so no Spanish edition (a form for US clinicians)
+    # A translation: the day a clinician who speaks the language reviewed it. Until then its
+    # footer says it has not been reviewed.
+    "translation_reviewed": None,
 }
 FLAGS = ("booklet", "spanish")
 KNOWN = (*REQUIRED, *OPTIONAL)
@@ -64,18 +68,22 @@ class Handout:
     max_grade: float | None = None  # overrides the audience's reading-grade limit
     booklet: bool = True  # printed in the booklet
     spanish: bool = True  # has a Spanish edition
+    translation_reviewed: dt.date | None = None  # a translation reviewed by a clinician, when
 
     def page_budget(self, large_print: bool) -> int:
         return self.large_print_pages if large_print else self.pages
 
 
-def load_handouts(folder: Path, root: Path | None = None) -> list[Handout]:
-    """Load every NN-*.md in folder, in file order; raise ContentError listing every problem."""
+def load_handouts(
+    folder: Path, root: Path | None = None, names: Collection[str] | None = None
+) -> list[Handout]:
+    """Load every NN-*.md in folder (or just the files `names` lists), in file order; raise
+    ContentError listing every problem."""
     root = root or folder.parent
-    files = _sheet_files(folder)
+    files = [p for p in _sheet_files(folder) if names is None or p.name in names]
     problems: list[Problem] = []
     handouts: list[Handout] = []
-    if not files:
+    if not files and names is None:
         raise ContentError(Problem(_display(folder, root), "no handout files (*.md) found"))
     first_seen: dict[str, str] = {}
     partials = load_partials(folder / PARTIALS)
@@ -161,6 +169,8 @@ def parse_handout(text: str, source: str, file_name: str) -> tuple[Handout | Non
     values = {**OPTIONAL, **{k: data[k] for k in data if k in KNOWN}}
     values["sources"] = tuple(values["sources"])
     values["reviewed"] = parse_date(values["reviewed"])
+    if values["translation_reviewed"] is not None:
+        values["translation_reviewed"] = parse_date(values["translation_reviewed"])
     return Handout(body=body, source=source, **values), []
 
 
@@ -221,8 +231,9 @@ def _check_front_matter(
     for key in FLAGS:
         if key in data and not isinstance(data[key], bool):
             problem(key, f"must be true or false; got {data[key]!r}")
-    if "reviewed" in data and parse_date(data["reviewed"]) is None:
-        problem("reviewed", f"must be a real date written YYYY-MM-DD; got {data['reviewed']!r}")
+    for key in ("reviewed", "translation_reviewed"):
+        if key in data and parse_date(data[key]) is None:
+            problem(key, f"must be a real date written YYYY-MM-DD; got {data[key]!r}")
     if "sources" in data:
         sources = data["sources"]
         if not isinstance(sources, list) or not sources or not all(map(_is_text, sources)):

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ def validate_details(
     source: str = "",
     lines: Mapping[str, int] | None = None,
     stylesheet: Path | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     """Check every value against the field registry; return the clean values and every problem.
 
@@ -58,10 +60,13 @@ def validate_details(
     has its section. Each problem names its field (Problem.field), so a form can show it beside
     the right box; `lines` (key -> line, from a details file) puts the line in the message too.
     `stylesheet` is the print.css whose fonts must have every character (default: the bundled
-    project's). The taper plan's numbers are checked by taper.py, with its refusals.
+    project's). The taper plan's numbers are checked by taper.py, with its refusals (in English).
+    `words` are the messages in the person's language (a strings file's [messages]; default
+    English).
     """
     needs = {n for n in needs if n not in ON_REQUEST or ON_REQUEST[n] in data}
     check = _Checker(source, lines or {}, stylesheet, needs, from_file=lines is not None)
+    check.words = words or english_messages()
     values: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
     for section, table in _sections(data, check):
         for name, value in table.items():
@@ -69,7 +74,7 @@ def validate_details(
             field = BY_KEY.get(key)
             if field is None:
                 names = [f.name for f in FIELDS if f.section == section]
-                check.problem(key, f"unknown field{did_you_mean(name, names)}")
+                check.problem(key, check.say("unknown_field", hint=check.hint(name, names)))
                 continue
             checked = check.value(field, value)
             if checked is not None:
@@ -100,10 +105,10 @@ def _sections(data: Mapping[str, Any], check: _Checker):
         if section in loose:
             continue
         if section not in SECTIONS:
-            hint = did_you_mean(section, SECTIONS)
-            check.problem(section, f"[{section}]: unknown section{hint}", field=False)
+            hint = check.hint(section, SECTIONS)
+            check.problem(section, check.say("unknown_section", section=section, hint=hint), False)
         elif not isinstance(table, Mapping):
-            check.problem(section, f"must be a [{section}] table")
+            check.problem(section, check.say("not_a_table", section=section))
         else:
             yield section, table
 
@@ -123,6 +128,19 @@ class _Checker:
         self.stylesheet, self.needs = stylesheet, needs
         self.from_file = from_file  # a details file: a missing answer's fix shows its line
         self.problems: list[Problem] = []
+        self.words: Mapping[str, str] = {}
+
+    def say(self, key: str, **values: Any) -> str:
+        """A message in the person's language (strings [messages])."""
+        return self.words[key].format(**values)
+
+    def hint(self, word: str, known, fallback: str = "expected") -> str:
+        """did_you_mean, in the person's language: a near miss, else what is allowed."""
+        known = list(known)
+        english = did_you_mean(word, known, "\0")
+        if english.startswith("; did you mean '"):
+            return self.say("did_you_mean", match=english[len("; did you mean '") : -2])
+        return self.say(fallback, known=", ".join(known))
 
     def starter_example(self, field: Field, value: str) -> bool:
         """A made-up example left unchanged in a details file (a form has no examples in it)."""
@@ -139,7 +157,7 @@ class _Checker:
             if isinstance(value, bool):
                 return value
             fix = detailsfile.value_fix(field, value)
-            return self.problem(field.key, fix or f"write true or false: {field.name} = false")
+            return self.problem(field.key, fix or self.say("true_or_false", name=field.name))
         if field.type == DATE:
             return self.date(field, value)
         if field.type == ONE:
@@ -149,14 +167,12 @@ class _Checker:
             return (
                 number
                 if number is not None
-                else self.problem(field.key, f"must be a number; got {_show(value)}")
+                else self.problem(field.key, self.say("not_a_number", value=_show(value)))
             )
         if field.type == NUMBERS:
             numbers = [_number(item) for item in value] if isinstance(value, list) else [None]
             if None in numbers:
-                return self.problem(
-                    field.key, f"must be a list of numbers, like [0.5, 1, 2]; got {_show(value)}"
-                )
+                return self.problem(field.key, self.say("not_numbers", value=_show(value)))
             return numbers
         assert field.type == CHOICES
         return self.choices(field, value)
@@ -164,16 +180,14 @@ class _Checker:
     def text(self, field: Field, value: Any) -> str | None:
         if not isinstance(value, str):
             shown = str(value).lower() if isinstance(value, bool) else str(value)
-            return self.problem(
-                field.key, f'text goes between two straight quote marks: {field.name} = "{shown}"'
-            )
+            return self.problem(field.key, self.say("quote_marks", name=field.name, value=shown))
         text = LINE_BREAKS.sub("\n", value).replace("\t", " ")
         text = unicodedata.normalize("NFC", text.strip())
-        message = _refused_characters(field, text) or _too_long(field, text)
+        message = _refused_characters(field, text, self) or _too_long(field, text, self)
         if message is None:
-            message = _unprintable(text, self.stylesheet)
+            message = _unprintable(text, self.stylesheet, self)
         if message is None and self.starter_example(field, text):
-            message = f'"{text}" is the example from the starter file: write your own here'
+            message = self.say("starter_text", value=text)
         if message:
             return self.problem(field.key, message)
         return text or None  # "" is left to be written by hand
@@ -187,20 +201,13 @@ class _Checker:
             try:
                 iso = dt.date.fromisoformat(value.strip()).isoformat()
             except ValueError:
-                return self.problem(
-                    field.key,
-                    f"{value.strip()} is not a real date: check the month and the day "
-                    '(dates are written year-month-day, like "2026-12-01")',
-                )
+                return self.problem(field.key, self.say("not_a_real_date", value=value.strip()))
             if self.starter_example(field, iso):
-                return self.problem(
-                    field.key, f"{iso} is the example from the starter file: write your own here"
-                )
+                return self.problem(field.key, self.say("starter_date", value=iso))
             return iso
-        example = f'{field.name} = "2026-12-01"'
         fix = detailsfile.value_fix(field, value)
         return self.problem(
-            field.key, fix or f"write the date year-month-day between quote marks: {example}"
+            field.key, fix or self.say("date_fix", name=field.name, day="2026-12-01")
         )
 
     def one(self, field: Field, value: Any) -> str | None:
@@ -208,8 +215,8 @@ class _Checker:
             return None  # Not set here: the clinic file or the default decides.
         if isinstance(value, str) and value.strip().lower() in field.choices:
             return value.strip().lower()
-        hint = did_you_mean(str(value), field.choices, "write one of")
-        return self.problem(field.key, f"unknown choice {_show(value)}{hint}")
+        hint = self.hint(str(value), field.choices, "write_one_of")
+        return self.problem(field.key, self.say("unknown_choice", value=_show(value), hint=hint))
 
     def choices(self, field: Field, value: Any) -> list[str] | None:
         items = value if isinstance(value, list) else [value]
@@ -221,25 +228,27 @@ class _Checker:
             must = field.required_for if field.default is None else field.letters
             if not self.needs & set(must):
                 return None  # nothing chosen, which is no answer
-            return self.problem(field.key, f"nothing is chosen: {_at_least_one(field)}")
+            return self.problem(
+                field.key, self.say("nothing_chosen", fix=_at_least_one(field, self))
+            )
         chosen: list[str] = []
         for item in items:
             if isinstance(item, int) and not isinstance(item, bool):
                 if 1 <= item <= count:
                     chosen.append(field.choices[item - 1])
                 else:
-                    self.problem(field.key, f"there is no number {item}: {_pick(field)}")
+                    fix = _pick(field, self)
+                    self.problem(field.key, self.say("no_such_number", number=item, fix=fix))
             elif isinstance(item, str) and item.strip().lower() in _allowed(field):
                 chosen.append(item.strip().lower())
             elif isinstance(item, str) and item.strip().isdigit():
-                self.problem(
-                    field.key, f"write numbers without quote marks, like {field.name} = [1, 3]"
-                )
+                self.problem(field.key, self.say("numbers_unquoted", name=field.name))
             elif isinstance(item, str):
-                hint = did_you_mean(item, _allowed(field), "pick names from")
-                self.problem(field.key, f"unknown choice '{item}'{hint}")
+                hint = self.hint(item, _allowed(field), "pick_from")
+                self.problem(field.key, self.say("unknown_choice", value=f"'{item}'", hint=hint))
             else:
-                self.problem(field.key, f"must be a list like {example}; got {_show(value)}")
+                shown = _show(value)
+                self.problem(field.key, self.say("list_like", example=example, value=shown))
         return list(dict.fromkeys(chosen))
 
 
@@ -247,64 +256,72 @@ def _allowed(field: Field) -> tuple[str, ...]:
     return ("all", *field.choices) if field.all_choice else field.choices
 
 
-def _at_least_one(field: Field) -> str:
+def _at_least_one(field: Field, check: _Checker) -> str:
     """What to do about an empty choice, in words that fit a file and a form alike."""
-    return 'choose "all", or at least one' if field.all_choice else "choose at least one"
+    return check.say("at_least_one_all" if field.all_choice else "at_least_one")
 
 
-def _pick(field: Field) -> str:
-    every = '"all", or ' if field.all_choice else ""
-    return f"choose {every}some by number (1 to {len(field.choices)}) or by name"
+def _pick(field: Field, check: _Checker) -> str:
+    return check.say("pick_all" if field.all_choice else "pick", count=len(field.choices))
 
 
-def _too_long(field: Field, text: str) -> str | None:
+def _too_long(field: Field, text: str, check: _Checker) -> str | None:
     """Over the field's length or line limit, which keep every letter within its pages."""
     length, lines = room(text), text.count("\n") + 1
     if length > field.max_length:
         over = length - field.max_length
-        counted = f", counted as {length}" if length != len(text) else ""
-        wide = " (Chinese, Japanese and Korean characters count as two)" if counted else ""
-        return (
-            f"is {len(text)} characters long{counted}; at most {field.max_length} fit{wide}. "
-            f"Shorten it by {over if not counted else 'about ' + str((over + 1) // 2)} "
-            f"character{'s' if over != 1 else ''}"
+        wider = length != len(text)
+        counted = check.say("counted_as", room=length) if wider else ""
+        wide = check.say("wide") if wider else ""
+        shorten = check.say("about", n=(over + 1) // 2) if wider else over
+        amount = check.say("character" if over == 1 else "characters", n=shorten)
+        return check.say(
+            "too_long",
+            length=len(text),
+            counted=counted,
+            most=field.max_length,
+            wide=wide,
+            over=amount,
         )
     if lines > field.max_lines:
-        return f"has {lines} lines; at most {field.max_lines} fit. Join some of them"
+        return check.say("too_many_lines", lines=lines, most=field.max_lines)
     return None
 
 
-def _refused_characters(field: Field, text: str) -> str | None:
+def _refused_characters(field: Field, text: str, check: _Checker) -> str | None:
     """Characters that print nothing or could change what the letter shows."""
     for char in text:
         if char in BIDI_CONTROLS:
-            return (
-                f"has an invisible character that changes the order of text (U+{ord(char):04X}); "
-                "delete it, or type the text again. Right-to-left names print the right way "
-                "round without it"
-            )
+            return check.say("reordering", code=f"U+{ord(char):04X}")
         if char == "\n" and not field.multiline:
-            return "must be on one line: remove the line break"
+            return check.say("one_line")
         if char != "\n" and unicodedata.category(char) == "Cc":
-            return (
-                f"has a control character (U+{ord(char):04X}) that cannot be printed; delete it, "
-                "or type the text again"
-            )
+            return check.say("control", code=f"U+{ord(char):04X}")
     return None
 
 
-def _unprintable(text: str, stylesheet: Path | None) -> str | None:
+def _unprintable(text: str, stylesheet: Path | None, check: _Checker) -> str | None:
     missing = glyphs.unprintable(text, stylesheet or _print_css())
     if not missing:
         return None
-    shown = " or ".join(glyphs.describe(c) for c in missing[:3])
+    shown = check.say("or").join(glyphs.describe(c) for c in missing[:3])
     low, high = glyphs.PICTOGRAPHS
     if all(low <= ord(c) <= high for c in missing):
-        return f"cannot print {shown}: letters leave out emoji. Delete it"
-    return (
-        f"cannot print {shown}: no font for the letters has it. Delete it, or leave this "
-        '"" and write it by hand after printing'
-    )
+        return check.say("emoji", shown=shown)
+    return check.say("no_font", shown=shown)
+
+
+def english_messages() -> Mapping[str, str]:
+    """The English messages (the bundled strings file's [messages]), read once."""
+    return _english()["messages"]
+
+
+@lru_cache(maxsize=1)
+def _english() -> Mapping[str, Any]:
+    from .language import load_language
+    from .project import bundled_project
+
+    return load_language(bundled_project().strings).strings
 
 
 def _print_css() -> Path:
@@ -319,30 +336,37 @@ def _required(values, needs: set[str], check: _Checker) -> None:
         wanted = field.always_required or bool(needs & set(field.required_for))
         value = values[field.section].get(field.name)
         if wanted and field.key not in reported and value in (None, "", []):
-            why = "" if field.always_required else f" for the {field.required_for[0]}"
+            required = (
+                check.say("required")
+                if field.always_required
+                else check.say("required_for", letter=field.required_for[0])
+            )
             if field.type == CHOICES:
-                check.problem(field.key, f"is required{why}: {_at_least_one(field)}")
+                fix = _at_least_one(field, check)
+                check.problem(field.key, check.say("fix", message=required, fix=fix))
             elif check.from_file:
-                check.problem(field.key, f"is required{why}: {_write_it(field)}")
+                fix = _write_it(field, check)
+                check.problem(field.key, check.say("fix", message=required, fix=fix))
             else:  # a form's box: the form shows where, and needs no file syntax
-                check.problem(field.key, f"is required{why}")
+                check.problem(field.key, required)
         switch = field.required_if
         if switch and lookup(values, switch) is True and value in (None, "", []):
-            fix = f": {_write_it(field)}" if check.from_file else ""
-            check.problem(field.key, f"is required when {switch} is true{fix}")
+            required = check.say("required_when", switch=switch)
+            if check.from_file:
+                required = check.say("fix", message=required, fix=_write_it(field, check))
+            check.problem(field.key, required)
 
 
-def _write_it(field: Field) -> str:
+def _write_it(field: Field, check: _Checker) -> str:
     """How to write a missing answer in a details file, with an example of its kind."""
     example = field.hint or (field.example if not field.sample else "")
     if field.type == NUMBER:
-        return f"write it as a number, without quote marks: {field.name} = {example or 1}"
+        return check.say("write_number", name=field.name, example=example or 1)
     if field.type == NUMBERS:
-        return f"write numbers between [ and ]: {field.name} = [0.5, 1]"
+        return check.say("write_numbers", name=field.name)
     if field.type == DATE:
-        day = example or "2026-12-01"
-        return f'write the date year-month-day between quote marks: {field.name} = "{day}"'
-    return f'write it between the quote marks: {field.name} = "{example or "..."}"'
+        return check.say("date_fix", name=field.name, day=example or "2026-12-01")
+    return check.say("write_text", name=field.name, example=example or "...")
 
 
 def _defaults(values: dict[str, dict[str, Any]], today: dt.date, present: set[str]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .editions import PAPERS
+from .language import LANGS
 from .regions import REGIONS
 
 # CHOICES is a list of some of the choices; ONE is a single one of them (a setting).
@@ -98,6 +99,7 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("settings.region", ONE, choices=REGIONS),
     Field("settings.paper", ONE, choices=PAPERS),
+    Field("settings.lang", ONE, choices=LANGS),
     Field("person.name", letters=(*BOTH, TAPER_PLAN, WORK_LIMITS_NOTE, WALLET_CARD),
           placeholder="patient_name",
           always_required=True, max_length=120, example="Jordan Lee", sample=True),

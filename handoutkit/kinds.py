@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 # Reading-grade limits (Flesch-Kincaid) by audience; a sheet's front matter may set its own.
 GRADE_LIMITS = {"patient": 6.0, "supporter": 6.0, "employer": 6.0, "physician": 12.0}
+# Spanish sheets: the lowest INFLESZ score (Szigriszt-Pazos) by audience. 65 is "bastante
+# fácil", the nearest band to grade 6; 50 sits in "algo difícil", as clinicians' texts do.
+# Letters have the person's audience, so they keep 65 whoever reads them.
+INFLESZ_MINIMUMS = {"patient": 65.0, "supporter": 65.0, "employer": 65.0, "physician": 50.0}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from typing import Any
 from .errors import ContentError, Problem, toml_problem
 
 DEFAULT_LANG = "en"
-LANGS = ("en",)
+SPANISH = "es"
+LANGS = (DEFAULT_LANG, SPANISH)
 # Pages whose footer is the page number alone: a letter's (print.css), and letter.css's own
 # names for a letter printed on its own, which has narrower margins.
 PAGES_ONLY = ("pages-only", "letter-alone", "letter-runs-on")
@@ -28,6 +29,11 @@ class Language:
     @property
     def tag(self) -> str:
         return self.strings["lang_tag"]
+
+    @property
+    def translation(self) -> bool:
+        """Its sheets are translations (handouts/<code>/), not the English originals."""
+        return self.code != DEFAULT_LANG
 
     @property
     def folder(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +13,7 @@ from .errors import ContentError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, Language, load_language
 from .project import Project
 from .regions import DEFAULT_REGION, load_regions, region_problems
-
-SPANISH = "es"
+from .translation import english_problems, load_translations
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,9 @@ class Library:
     # What `check` and `build` print as warnings (and refuse with --strict): stale numbers, a
     # region without a law line.
     warnings: tuple[Problem, ...] = ()
+    # Every sheet the language has, read or not: with --only a translation reads just some,
+    # and the others are not withdrawn for that.
+    sheet_ids: tuple[str, ...] = ()
 
     def by_id(self, id: str) -> Handout:
         return next(h for h in self.handouts if h.id == id)
@@ -45,16 +47,23 @@ def load_library(
     lang: str = DEFAULT_LANG,
     region: str | None = None,
     today: dt.date | None = None,
+    only: Collection[str] | None = None,
 ) -> Library:
     """Validate everything that can be validated without rendering; raise on any problem.
 
-    Sheets and regions are both read first, so one run reports the problems of both.
+    Sheets and regions are both read first, so one run reports the problems of both. A
+    translation's sheets come from handouts/<lang>/, one per English sheet (translation.py);
+    `only` (sheet ids) reads just those, so a translation in progress can be built.
     """
     project.check_layout()
     problems: list[Problem] = []
-    handouts, regions = [], None
+    handouts, regions, stale, ids = [], None, [], []
     try:
         handouts = load_handouts(project.handouts, project.root)
+        problems += english_problems(handouts)
+        ids = [h.id for h in handouts if lang == DEFAULT_LANG or h.spanish]
+        if lang != DEFAULT_LANG:
+            handouts, stale = load_translations(project, lang, handouts, only)
     except ContentError as exc:
         problems += exc.problems
     try:
@@ -63,10 +72,8 @@ def load_library(
         problems += exc.problems
     if problems:
         raise ContentError(problems)
-    if lang == SPANISH:  # A sheet with `spanish: false` has no Spanish edition.
-        handouts = [h for h in handouts if h.spanish]
     code = region or (clinic.region if clinic else DEFAULT_REGION)
-    region_data = regions.region(code)
+    region_data = regions.region(code, lang)
     # Every [[region:NAME]] a sheet (or its sources) uses must be one the region data fills.
     texts = {h.source: "\n".join((h.body, *h.sources)) for h in handouts}
     problems = region_problems(texts, region_data)
@@ -78,7 +85,8 @@ def load_library(
         region_data,
         load_language(project.strings, lang),
         clinic,
-        regions.warnings_for(code),
+        (*regions.warnings_for(code, lang), *stale),
+        tuple(ids),
     )
 
 

@@ -15,7 +15,7 @@ from .editions import Edition
 from .errors import DoesNotFitError, InputError, PageBudgetError, Problem
 from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
-from .language import DEFAULT_LANG
+from .language import DEFAULT_LANG, LANGS, load_language
 from .layout import Layout
 from .library import load_library, select
 from .output import write_atomic
@@ -132,6 +132,7 @@ def build_letters(
     only: Sequence[str] | None = None,
     today: dt.date | None = None,
     clinic: Clinic | None = None,
+    lang: str | None = None,
 ) -> Made:
     """Render every letter the details ask for in memory; write them only once all of them fit.
 
@@ -144,7 +145,8 @@ def build_letters(
     """
     shown = _shown(details_file)
     data, found = read_details(details_file, shown)
-    letters = [h for h in load_library(project, clinic).handouts if KINDS[h.kind].fields]
+    english = load_library(project, clinic).handouts
+    letters = [h for h in english if KINDS[h.kind].fields]
     candidates = [h.id for h in select(letters, only, what="letter")]
     # The taper plan and the clinician's note are made when a clinician added their section;
     # asked for by name without it, they are refused.
@@ -156,8 +158,16 @@ def build_letters(
     if not only and not mine:
         wanted = [id for id in wanted if id not in beside]
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
+    # Messages in the letters' language, as far as it is known before the file is checked.
+    words = load_language(project.strings, _language_told(lang, data)).strings
     values, problems = validate_details(
-        data, wanted, today or dt.date.today(), shown, found.lines, project.styles / "print.css"
+        data,
+        wanted,
+        today or dt.date.today(),
+        shown,
+        found.lines,
+        project.styles / "print.css",
+        words.get("messages"),  # a project made before there were messages: the bundled ones
     )
     if (only and (empty or absent)) or not wanted:
         # Said together with every other mistake in the file, so one edit can fix them all.
@@ -166,9 +176,12 @@ def build_letters(
         problems = sorted([*problems, *nothing], key=lambda p: (p.line is None, p.line or 0))
     if problems:
         raise InputError(problems)
-    made.settings = resolve(region, paper, values, clinic)
+    made.settings = resolve(region, paper, values, clinic, lang)
     edition = Edition(made.settings.paper, large_print)
-    with Renderer(project, clinic, made.settings.lang, made.settings.region) as renderer:
+    # Just the sheets these letters need, so a translation need not be complete to make them.
+    needed = [*wanted, *(h.id for h in english if KINDS[h.kind].beside_letters)]
+    settings = made.settings
+    with Renderer(project, clinic, settings.lang, settings.region, needed) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
         # A plan or a clinician's note made on its own is not one of the person's letters, nor
         # is a card: the how-to sheet goes only beside those.
@@ -185,6 +198,17 @@ def build_letters(
         raise InputError(_cannot_write(out, exc)) from None
     made.warnings = rendered.warnings
     return made
+
+
+def _language_told(flag: str | None, data: Mapping[str, Any]) -> str:
+    """The letters' language before the file is checked: the flag, else the file's own
+    ([settings] lang, or lang at the top), else English. A wrong one is reported in English."""
+    settings = data.get("settings")
+    written = settings.get("lang") if isinstance(settings, Mapping) else data.get("lang")
+    for told in (flag, written):
+        if isinstance(told, str) and told.strip().lower() in LANGS:
+            return told.strip().lower()
+    return DEFAULT_LANG
 
 
 def _cannot_write(out: Path, exc: OSError) -> Problem:

@@ -53,8 +53,12 @@ def schedule_of(values: Mapping[str, Any] | None) -> taper.Schedule | None:
     return taper.make_schedule(plan) if plan else None
 
 
-def view(schedule: taper.Schedule, prescriber: str, language: Language) -> PlanView:
-    words = Words(language)
+def view(
+    schedule: taper.Schedule, prescriber: str, language: Language, decimal_sign: str | None = None
+) -> PlanView:
+    """The plan's table in one language; `decimal_sign` is the region's when it has its own
+    ("0,5 mg" in Spain), else the language's."""
+    words = Words(language, decimal_sign)
     plan = schedule.plan
     rows = [
         Row(
@@ -96,9 +100,10 @@ def view(schedule: taper.Schedule, prescriber: str, language: Language) -> PlanV
 class Words:
     """Numbers, doses, tablets and dates in one language's words (strings [plan])."""
 
-    def __init__(self, language: Language):
+    def __init__(self, language: Language, decimal_sign: str | None = None):
         self.language = language
         self.strings = language.strings["plan"]
+        self.decimal_sign = decimal_sign or self.strings["decimal_point"]
 
     def t(self, key: str, **values: Any) -> str:
         text = self.strings[key]
@@ -106,7 +111,7 @@ class Words:
 
     def number(self, value: Fraction) -> str:
         text = taper.number_text(value)
-        return text.replace(".", self.strings["decimal_point"])
+        return text.replace(".", self.decimal_sign)
 
     def mg(self, value: Fraction) -> str:
         return self.t("mg", mg=self.number(value))

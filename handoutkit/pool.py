@@ -25,10 +25,12 @@ PARENT_CHECK_SECONDS = 0.5
 
 # A worker's renderers, one per language, made when its first job in that language arrives.
 _renderers: dict[str, Renderer] = {}
-_setup: tuple[Project, Clinic | None] | None = None
+_setup: tuple[Project, Clinic | None, tuple[str, ...] | None] | None = None
 
 
-def _start(project: Project, clinic: Clinic | None, parent: int) -> None:
+def _start(
+    project: Project, clinic: Clinic | None, parent: int, only: tuple[str, ...] | None = None
+) -> None:
     global _setup
     # Ctrl-C reaches every process of the terminal's group; the parent alone answers it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -36,7 +38,7 @@ def _start(project: Project, clinic: Clinic | None, parent: int) -> None:
     # A worker that ends normally runs multiprocessing's finalizers (not atexit) on the way out.
     util.Finalize(None, _clean_up, exitpriority=10)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _setup = (project, clinic)
+    _setup = (project, clinic, only)
 
 
 def _clean_up() -> None:
@@ -61,7 +63,8 @@ def _watch_parent(parent: int) -> None:
 def _run(job: Job) -> Rendered:
     assert _setup is not None
     if job.lang not in _renderers:
-        _renderers[job.lang] = Renderer(*_setup, job.lang)
+        project, clinic, only = _setup
+        _renderers[job.lang] = Renderer(project, clinic, job.lang, only=only)
     return _renderers[job.lang].run(job)
 
 
@@ -76,11 +79,13 @@ def run_jobs(
     processes: int,
     renderer: Renderer | None = None,
     follow_up: Callable[[], Sequence[Job]] | None = None,
+    only: Sequence[str] | None = None,
 ) -> Iterator[Rendered]:
     """Render every job, in any mix of editions and languages; results come in completion
     order. The bytes never depend on order. A given renderer serves jobs in its language.
 
-    After each result is consumed, follow_up (if given) may return more jobs; they go ahead of
+    `only` (sheet ids) is the build's --only: renderers read just those sheets. After each
+    result is consumed, follow_up (if given) may return more jobs; they go ahead of
     those still waiting (they are booklets, held back until their sheets' pages were known).
     """
     waiting = deque(sorted(jobs, key=_longest_first))
@@ -96,7 +101,7 @@ def run_jobs(
             while waiting:
                 job = waiting.popleft()
                 if job.lang not in renderers:
-                    renderers[job.lang] = Renderer(project, clinic, job.lang)
+                    renderers[job.lang] = Renderer(project, clinic, job.lang, only=only)
                     own.append(renderers[job.lang])
                 yield renderers[job.lang].run(job)
                 more()
@@ -104,9 +109,8 @@ def run_jobs(
             for made in own:
                 made.close()
         return
-    pool = ProcessPoolExecutor(
-        processes, initializer=_start, initargs=(project, clinic, os.getpid())
-    )
+    setup = (project, clinic, os.getpid(), tuple(only) if only else None)
+    pool = ProcessPoolExecutor(processes, initializer=_start, initargs=setup)
     running: set[Future] = set()
     try:
         # Only as many jobs in flight as workers, so a job released later can still go first.

@@ -37,7 +37,11 @@ CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
 
 
 def write_previews(
-    project: Project, clinic: Clinic | None, jobs: Sequence[Job], out: Path
+    project: Project,
+    clinic: Clinic | None,
+    jobs: Sequence[Job],
+    out: Path,
+    only: Sequence[str] | None = None,
 ) -> list[Path]:
     """One HTML file per job, beside its PDF; nothing in it points at this machine's files."""
     embed = _Embedder(resource_folders(project, clinic))
@@ -46,7 +50,7 @@ def write_previews(
     written = []
     for job in jobs:
         if job.lang not in renderers:
-            renderers[job.lang] = Renderer(project, clinic, job.lang)
+            renderers[job.lang] = Renderer(project, clinic, job.lang, only=only)
         renderer = renderers[job.lang]
         edition = renderer.edition(job)  # the small booklet's pages are half-size
         key = (edition, job.lang)

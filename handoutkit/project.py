@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .language import DEFAULT_LANG
 
 # The folders a project is made of; the wheel bundles copies of them as handoutkit/project/.
 CONTENT_FOLDERS = ("handouts", "templates", "styles")
@@ -22,6 +23,10 @@ class Project:
     @property
     def handouts(self) -> Path:
         return self.root / "handouts"
+
+    def sheets(self, lang: str) -> Path:
+        """A language's sheets: handouts/ for English, handouts/<code>/ for a translation."""
+        return self.handouts if lang == DEFAULT_LANG else self.handouts / lang
 
     @property
     def templates(self) -> Path:

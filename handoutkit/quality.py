@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
+from . import glyphs, spanish
 from .content import Handout
 from .errors import Problem
-from .kinds import GRADE_LIMITS, KINDS
-from .readability import grade_of_blocks
+from .kinds import GRADE_LIMITS, INFLESZ_MINIMUMS, KINDS
+from .language import DEFAULT_LANG, SPANISH
+from .readability import SpanishScores, grade_of_blocks, spanish_scores
+
+TAG = re.compile(r"<[^>]*>")
 
 # From the content brief, section 7: claims no sheet may make, and words it never uses.
 BANNED = (
@@ -36,29 +42,50 @@ BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "td", "th", "tr", "div", "br", "hea
 class Report:
     """What the checks found on one sheet."""
 
-    grade: float
+    grade: float | None  # English: the Flesch-Kincaid grade; None for a Spanish sheet
     limit: float
     problems: tuple[Problem, ...] = ()
+    scores: SpanishScores | None = None  # Spanish: INFLESZ (the gate) and Fernández-Huerta
 
 
 def grade_limit(handout: Handout) -> float:
     return float(handout.max_grade or GRADE_LIMITS[handout.audience])
 
 
-def check_sheet(handout: Handout, body_html: str, page_html: str) -> Report:
-    """Check one rendered sheet: its own words (title and body) and what its kind must carry."""
+def check_sheet(
+    handout: Handout,
+    body_html: str,
+    page_html: str,
+    lang: str = DEFAULT_LANG,
+    stylesheet: Path | None = None,
+) -> Report:
+    """Check one rendered sheet: its own words (title and body) and what its kind must carry.
+
+    A Spanish sheet is held to INFLESZ rather than Flesch-Kincaid, and to Spanish's own checks
+    (spanish.py); every character on a translated page must be in the fonts of `stylesheet`
+    (print.css), since a translation brings characters the English sheets never had.
+    """
     kind = KINDS[handout.kind]
     blocks = own_words(page_html)
-    grade, limit = grade_of_blocks(blocks), grade_limit(handout)
+    english = lang == DEFAULT_LANG
+    grade, limit = (grade_of_blocks(blocks) if english else None), grade_limit(handout)
+    scores = None if english else spanish_scores(blocks)
     problems = []
 
     def problem(message: str) -> None:
         problems.append(Problem(handout.source, message))
 
-    if grade > limit:
+    if grade is not None and grade > limit:
         problem(
             f"reading grade {grade:.1f} is above the limit of {limit:g} for {handout.audience} "
             "sheets; use shorter sentences and everyday words (or set max_grade)"
+        )
+    lowest = INFLESZ_MINIMUMS[handout.audience]
+    if scores is not None and scores.inflesz < lowest:
+        problem(
+            f"INFLESZ {scores.inflesz:.1f} ({scores.band}) is below {lowest:g} for "
+            f"{handout.audience} sheets (Fernández-Huerta {scores.fernandez_huerta:.1f}); use "
+            "shorter sentences and shorter, everyday words"
         )
     boxes = body_html.count('<div class="action')
     if kind.action_boxes is not None and boxes != kind.action_boxes:
@@ -66,10 +93,19 @@ def check_sheet(handout: Handout, body_html: str, page_html: str) -> Report:
     if kind.crisis and '<aside class="crisis"' not in page_html:
         problem("the crisis box is missing; every handout must carry it")
     text = " ".join(blocks).lower()
-    for pattern in BANNED:
+    for pattern in BANNED if english else ():
         if found := re.search(pattern, text):
             problem(f"says '{found.group(0)}', which the content brief rules out (section 7)")
-    return Report(grade, limit, tuple(problems))
+    if lang == SPANISH:
+        for message in spanish.problems(blocks):
+            problem(message)
+    if not english:
+        page_text = html.unescape(TAG.sub(" ", page_html))
+        missing = glyphs.unprintable(page_text, stylesheet or glyphs.PRINT_CSS)
+        if missing:
+            shown = ", ".join(glyphs.describe(c) for c in missing)
+            problem(f"has characters no font of the page has: {shown}")
+    return Report(grade, limit, tuple(problems), scores)
 
 
 class _OwnWords(HTMLParser):

@@ -61,6 +61,7 @@ class Templates:
             crisis=region,
             clinic=clinic,
             lang=language.tag,
+            translation=language.translation,
             t=language.strings,
             kinds=KINDS,
         )
@@ -113,7 +114,8 @@ class Templates:
         view = None
         if schedule:
             prescriber = details["plan"].get("prescriber", "")
-            view = plan.view(schedule, prescriber, self.language)
+            sign = self.region.get("decimal_sign")
+            view = plan.view(schedule, prescriber, self.language, sign)
         html = self.env.get_template("_plan.html").render(
             plan=view, mode=mode, blank_steps=plan.BLANK_STEPS, pause_rows=plan.PAUSE_ROWS
         )

@@ -7,7 +7,7 @@ Renderer; the process pool runs one per process.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,8 @@ from .language import DEFAULT_LANG
 from .layout import Layout
 from .library import Library, load_library
 from .project import Project
-from .quality import check_sheet
+from .quality import Report, check_sheet
+from .readability import SpanishScores
 from .render import SheetBody, Templates
 
 DOCUMENTS = (
@@ -84,6 +85,7 @@ class Rendered:
     problems: tuple[Problem, ...] = ()
     seconds: float = 0.0
     grade: float | None = None  # sheets only: the reading grade of its own words
+    scores: SpanishScores | None = None  # Spanish sheets only: INFLESZ and Fernández-Huerta
     layout: Layout | None = None  # personal letters only: where each answer was laid out
 
 
@@ -96,10 +98,13 @@ class Renderer:
         clinic: Clinic | None = None,
         lang: str = DEFAULT_LANG,
         region: str | None = None,
+        only: Collection[str] | None = None,
     ):
-        self.library: Library = load_library(project, clinic, lang, region)
+        # `only`: a build of some sheets reads just those (a translation may be in progress).
+        self.library: Library = load_library(project, clinic, lang, region, only=only)
         self.templates = Templates(project, self.library.region, self.library.language, clinic)
         self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
+        self._print_css = project.styles / "print.css"
         self._booklet_bodies: list[SheetBody] | None = None
 
     def close(self) -> None:
@@ -150,9 +155,10 @@ class Renderer:
     def pdf(self, job: Job) -> Rendered:
         """Render a job; raise BuildError (PageBudgetError for a blown budget) on any problem."""
         started = time.perf_counter()
-        data, pages, grade, layout = self._render(job)
+        data, pages, report, layout = self._render(job)
         took = time.perf_counter() - started
-        return Rendered(job, data, pages, seconds=took, grade=grade, layout=layout)
+        grade, scores = (report.grade, report.scores) if report else (None, None)
+        return Rendered(job, data, pages, seconds=took, grade=grade, layout=layout, scores=scores)
 
     def expect(self, job: Job, handouts) -> Expect:
         """What the job's pages must show, by the kinds registry: crisis box, footer, clinic."""
@@ -194,7 +200,7 @@ class Renderer:
             return max(runs_on, handout.page_budget(large))
         return handout.page_budget(large)
 
-    def _render(self, job: Job) -> tuple[bytes, int, float | None, Layout | None]:
+    def _render(self, job: Job) -> tuple[bytes, int, Report | None, Layout | None]:
         language = self.library.language
         source = self.source(job)
         if job.document == "booklet":
@@ -213,7 +219,11 @@ class Renderer:
         handout = self.library.by_id(job.id)
         body = self._body(job)
         html = self.templates.sheet(body, job.edition, document=job.document)
-        report = check_sheet(handout, body.body_html, html) if job.document == "sheet" else None
+        report = (
+            check_sheet(handout, body.body_html, html, language.code, self._print_css)
+            if job.document == "sheet"
+            else None
+        )
         try:
             out = self.pdfs.render(
                 html,
@@ -232,7 +242,7 @@ class Renderer:
             raise BuildError([*report.problems, *exc.problems]) from None
         if report and report.problems:
             raise BuildError(list(report.problems))
-        return out.data, out.pages, report.grade if report else None, out.layout
+        return out.data, out.pages, report, out.layout
 
     def _folded(self, job: Job) -> tuple[bytes, int]:
         """The small booklet, padded to whole folded sheets (a multiple of 4 pages) with notes

@@ -1,4 +1,4 @@
-"""How letters are made (region, paper): one order, strongest first (design.md section 8).
+"""How letters are made (region, paper, language): one order, strongest first (design.md section 8).
 
 A command-line flag (or a web form's choice), then the details file's [settings], then the
 clinic file, then the defaults: region us, paper letter, language en.
@@ -30,12 +30,15 @@ def resolve(
     paper: str | None = None,
     details: Mapping[str, Any] | None = None,
     clinic: Clinic | None = None,
+    lang: str | None = None,
 ) -> Settings:
-    """`region` and `paper` are the flags (None when not given); `details` the checked values."""
+    """`region`, `paper` and `lang` are the flags (None when not given); `details` the checked
+    values."""
     written = (details or {}).get("settings", {})
     return Settings(
         region=_first(region, written.get("region"), clinic and clinic.region, DEFAULT_REGION),
         paper=_first(paper, written.get("paper"), clinic and clinic.paper, DEFAULT_PAPER),
+        lang=_first(lang, written.get("lang"), clinic and clinic.lang, DEFAULT_LANG),
     )
 
 

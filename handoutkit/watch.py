@@ -18,6 +18,7 @@ from .build import Built, Progress, build
 from .config import CLINIC_FILE, Clinic, load_clinic
 from .editions import Edition
 from .errors import HandoutError, Problem
+from .language import DEFAULT_LANG
 from .project import Project
 
 # Scratch files of vim (.x.swp, 4913, x~), emacs (.#x, #x#), gedit (.goutputstream-*), Kate,
@@ -53,8 +54,12 @@ def watch(
     report: Callable[[Round], None],
     progress: Progress | None = None,
     stop: threading.Event | None = None,
+    lang: str = DEFAULT_LANG,
+    only: Sequence[str] | None = None,
 ) -> None:
     """Run until stop is set (or Ctrl-C); a failed round is reported and watching goes on.
+
+    `lang` and `only` are build's: a translator can watch the sheet they are writing.
 
     Without a clinic file named, clinic.toml in the current folder is used whenever it exists,
     so one created while watching is picked up too.
@@ -77,7 +82,8 @@ def watch(
 
     def round_of(changed: list[str]) -> None:
         explicit = clinic_file is not None or clinic.is_file()
-        report(_round(project, editions, out, clinic if explicit else None, changed, progress))
+        chosen = clinic if explicit else None
+        report(_round(project, editions, out, chosen, changed, progress, lang, only))
 
     try:
         round_of([])
@@ -120,7 +126,7 @@ def _listen(paths, recursive, keep, stop, batches) -> None:
         batches.put(set(batch))
 
 
-def _round(project, editions, out, clinic_file, changed, progress) -> Round:
+def _round(project, editions, out, clinic_file, changed, progress, lang, only) -> Round:
     result = Round(changed)
 
     def warn(problem: Problem) -> None:
@@ -136,6 +142,8 @@ def _round(project, editions, out, clinic_file, changed, progress) -> Round:
             clinic=clinic,
             warn=warn,
             removed=result.removed.append,
+            langs=(lang,),
+            only=only,
         )
     except HandoutError as exc:
         result.errors = exc.lines()

@@ -44,19 +44,33 @@ def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
 
 
 def test_all_editions_in_one_run(mini_project: Path, capsys):
+    # Every language: each sheet has its Spanish translation (test_spanish.py tests them).
+    (mini_project / "handouts" / "es").mkdir()
+    for sheet in (mini_project / "handouts").glob("*.md"):
+        spanish = sheet.read_text().replace("## What this is", "## Qué es")
+        spanish = spanish.replace("A short sheet used by the tests.", "Una hoja corta de prueba.")
+        (mini_project / "handouts" / "es" / sheet.name).write_text(
+            spanish.replace("Call us.", "Llámenos.")
+        )
     out = mini_project / "out"
     code, stdout, stderr = run(
         capsys, "--project", str(mini_project), "--out", str(out), "--all-editions"
     )
-    assert (code, stderr) == (0, "")
+    # Spanish numbers not yet confirmed on their services are warned of (test_spanish.py).
+    assert code == 0
+    assert all("to_confirm" in line for line in stderr.splitlines())
     folders = {"letter", "a4", "letter-large", "a4-large"}
     assert {p.parent.name for p in out.glob("*/*.pdf")} == folders
+    assert {p.parent.name for p in out.glob("es/*/*.pdf")} == folders
     manifest = json.loads((out / "manifest.json").read_text())
-    # Two sheets and the booklet in each; Letter and A4 also fold one (small pages, print).
-    assert len(manifest["outputs"]) == 4 * 3 + 2 * 2
+    # Two sheets and the booklet in each edition and language; Letter and A4 also fold one
+    # (small pages, print layout).
+    assert len(manifest["outputs"]) == 2 * (4 * 3 + 2 * 2)
+    assert {e["lang"] for e in manifest["outputs"]} == {"en", "es"}
     # Several editions: the summary names each output with its folder.
-    assert "a4-large/first-sheet" in stdout and "16 PDFs in" in stdout
-    assert "a4/booklet-print" in stdout
+    assert "a4-large/first-sheet" in stdout and "32 PDFs in" in stdout
+    assert "es/a4-large/first-sheet" in stdout
+    assert "a4/booklet-print" in stdout and "es/a4/booklet-print" in stdout
 
 
 def test_all_editions_refuses_a_paper(mini_project: Path, capsys):

@@ -25,6 +25,8 @@ CRISIS = {
     "uk": ["SHOUT to 85258", "call 116 123", "call 999"],
     "ie": ["call 112 or 999", "call 116 123"],
     "au": ["call 13 11 14", "0477 13 11 14", "call 000"],
+    "spain": ["call 024", "call 717 003 717", "call 112"],
+    "mexico": ["call 800 911 2000", "call 911"],
 }
 # A law line says "requires" and names its law and threshold; without a line the content brief
 # can source (ca, ie, au), the sheet sends the reader to HR or a local advice service.
@@ -35,6 +37,8 @@ LAW = {
     "uk": "Equality Act 2010 requires employers to make reasonable adjustments",
     "ie": NO_LAW,
     "au": NO_LAW,
+    "spain": NO_LAW,
+    "mexico": NO_LAW,
 }
 
 
@@ -97,7 +101,7 @@ def test_every_clinic_problem_at_once(tmp_path: Path):
         "clinic.toml: clinic.nmae: unknown key; did you mean 'name'?",
         "clinic.toml: clinic.name: is required",
         "clinic.toml: clinic.paper: must be one of letter, a4; got 'legal'",
-        "clinic.toml: clinic.region: must be one of us, ca, uk, ie, au; got 'nz'",
+        "clinic.toml: clinic.region: must be one of us, ca, uk, ie, au, spain, mexico; got 'nz'",
         "clinic.toml: clinic.website: must be a web address starting https://; got 'example.org'",
         "clinic.toml: clinic.accent: must be a colour like \"#1d4e89\"; got 'blue'",
         "clinic.toml: clinic.logo: must be a file in the clinic file's folder; got '../secret.png'",
@@ -273,7 +277,10 @@ def line_of(path: Path, fragment: str) -> int:
 def test_only_regions_without_a_sourced_law_line_warn(region: str):
     regions = load_regions(Project(ROOT))
     data = regions.region(region)
-    warnings = [str(p) for p in regions.warnings_for(region)]
+    # Spain's and Mexico's numbers are still to be confirmed on their services (test_spanish.py).
+    found = regions.warnings_for(region)
+    assert all("is not yet confirmed" in p.message for p in found if "to_confirm" in p.field)
+    warnings = [str(p) for p in found if not p.field.endswith("to_confirm")]
     if region in ("us", "uk"):
         assert warnings == []
         assert "requires" in data["employment_law"]

@@ -180,8 +180,8 @@ def test_a_sheet_without_a_spanish_edition_is_left_out_of_spanish_libraries(tmp_
     root = copy_project(tmp_path / "p", with_handouts=False)
     (root / "handouts" / "01-first-sheet.md").write_text(sheet_text("first-sheet"))
     (root / "handouts" / "02-us-form.md").write_text(sheet_text("us-form", spanish="false"))
-    strings = root / "templates" / "strings"
-    (strings / "es.toml").write_text((strings / "en.toml").read_text(encoding="utf-8"))
+    (root / "handouts" / "es").mkdir()
+    (root / "handouts" / "es" / "01-first-sheet.md").write_text(sheet_text("first-sheet"))
     english = load_library(Project(root))
     spanish = load_library(Project(root), lang="es")
     assert [h.id for h in english.handouts] == ["first-sheet", "us-form"]

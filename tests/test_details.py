@@ -73,9 +73,9 @@ def test_the_starter_file_explains_itself():
 def test_the_untouched_starter_is_refused_until_its_examples_are_changed(tmp_path: Path):
     text = starter()
     made_up = [
-        'my-details.toml:20: person.name: "Jordan Lee" is the example from the starter file: '
+        'my-details.toml:22: person.name: "Jordan Lee" is the example from the starter file: '
         "write your own here",
-        "my-details.toml:21: person.date_of_birth: 1980-04-02 is the example from the starter "
+        "my-details.toml:23: person.date_of_birth: 1980-04-02 is the example from the starter "
         "file: write your own here",
     ]
     assert errors(tmp_path, text, set()) == made_up
@@ -85,10 +85,10 @@ def test_the_untouched_starter_is_refused_until_its_examples_are_changed(tmp_pat
     both = ["physician-letter", "employer-accommodation"]
     assert letters_wanted(tomllib.loads(mine), both) == ([], both), "so none is made"
     assert errors(tmp_path, mine) == [
-        "my-details.toml:27: medication.name: is required for the physician-letter: write it "
+        "my-details.toml:29: medication.name: is required for the physician-letter: write it "
         'between the quote marks: name = "clonazepam"',
-        "my-details.toml:58: employer.limitations: nothing is chosen: choose at least one",
-        "my-details.toml:66: employer.accommodations: nothing is chosen: choose at least one",
+        "my-details.toml:60: employer.limitations: nothing is chosen: choose at least one",
+        "my-details.toml:68: employer.accommodations: nothing is chosen: choose at least one",
     ]
     details = load(tmp_path, mine.replace('name = ""  ', 'name = "diazepam"', 1), both[:1])
     assert details["person"]["name"] == "Ana Pérez"

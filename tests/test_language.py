@@ -80,7 +80,7 @@ def stub_project(tmp_path: Path) -> Path:
     missing_law = toml_value(marked(regions["missing_law"]))
     (root / "handouts" / "regions.toml").write_text(
         f'reviewed = "{regions["reviewed"]}"\nmissing_law = {missing_law}\n\n'
-        + toml_text({"regions": regions["regions"]})
+        + toml_text({k: v for k, v in regions.items() if k not in ("reviewed", "missing_law")})
     )
     body = '## «Heading»\n\n«Some words.»\n\n<div class="action" markdown>\n«Do this.»\n</div>\n'
     (root / "handouts" / "01-a-sheet.md").write_text(
@@ -92,6 +92,10 @@ def stub_project(tmp_path: Path) -> Path:
     (root / "handouts" / "02-a-letter.md").write_text(
         sheet_text("a-letter", "«A letter»", letter, action="", kind="letter", label="«From me»")
     )
+    # The stub language's own sheets: the same marked files, where a translation lives.
+    (root / "handouts" / "xx").mkdir()
+    for sheet in (root / "handouts").glob("*.md"):
+        (root / "handouts" / "xx" / sheet.name).write_text(sheet.read_text())
     return root
 
 

@@ -479,7 +479,7 @@ def test_init_details_writes_once_and_never_overwrites(tmp_path: Path, capsys, m
     starter.write_text(mine.replace('name = ""  ', 'name = "diazepam"', 1))
     code, stdout, _ = run(capsys, *letters)
     assert code == 0
-    assert stdout.startswith("skipped: my-details.toml:54: [employer] is empty")
+    assert stdout.startswith("skipped: my-details.toml:56: [employer] is empty")
     assert sorted(p.name for p in (tmp_path / "mine").iterdir()) == [
         "physician-letter.pdf",
         "using-your-letters.pdf",

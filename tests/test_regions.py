@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from handoutkit import Project
 from handoutkit.errors import ContentError
-from handoutkit.regions import _stale, load_regions
+from handoutkit.regions import REGIONS, _stale, load_regions
 from handoutkit.tomllines import KeyLines
 from make_handouts import main
 
@@ -70,6 +70,8 @@ def test_every_kind_of_mistake_at_once(mini_project: Path, capsys):
         ('website = "https://988.ca"', 'website = "988.ca"'),
         ("[regions.au]", "[regions.aus]"),
         ("[regions.au.words]", "[regions.aus.words]"),
+        ("[regions.au.es]", "[regions.aus.es]"),
+        ("[regions.au.es.words]", "[regions.aus.es.words]"),
     )
     code, _, err = run(capsys, "check", "--project", str(mini_project))
     assert code == 1
@@ -77,14 +79,15 @@ def test_every_kind_of_mistake_at_once(mini_project: Path, capsys):
     assert err.splitlines() == [
         at("reviewed =") + "reviewed: must be a date written YYYY-MM-DD; got '2026-13-01'",
         at("HOME to") + "regions.us.lines[2].number: 'HOME to 7417 41x' is not a phone number; "
-        'write digits with spaces or hyphens, like "988", "116 123" or "HOME to 741741"',
+        'write digits with spaces or hyphens, like "988", "116 123", "HOME to 741741" or '
+        '"AYUDA al 741741"',
         at("[regions.ca]") + "regions.ca.name: is required",
         at("emergency = 911") + "regions.ca.emergency: must be text in quotes; got 911",
         at("988.ca") + "regions.ca.lines[1].website: must be a web address starting "
         "https://; got '988.ca'",
         at("[regions.aus]") + "regions.aus: unknown region; did you mean 'au'?",
-        "error: handouts/regions.toml: regions.au: is missing; every region (us, ca, uk, ie, au) "
-        "needs its crisis lines",
+        "error: handouts/regions.toml: regions.au: is missing; every region (us, ca, uk, ie, au, "
+        "spain, mexico) needs its crisis lines",
     ]
     assert "Traceback" not in err
 
@@ -124,7 +127,7 @@ def test_numbers_checked_long_ago_warn_in_build_and_check(mini_project: Path, ca
         f"warning: handouts/regions.toml:{line_of(path, f'[regions.{code}]')}: regions.{code}: "
         f"numbers last checked {STALE}, over 6 months ago (today is {TODAY}); check each one "
         "with its service, then update 'reviewed'"
-        for code in ("us", "ca", "uk", "ie", "au")
+        for code in REGIONS
     ]
     assert err.splitlines() == expected
     code, _, err = run(capsys, "check", "--project", str(mini_project), "--paper", "a4")
@@ -139,20 +142,20 @@ def test_strict_turns_the_warnings_into_errors_before_rendering(mini_project: Pa
     )
     assert (code, stdout) == (1, "")
     lines = err.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == len(REGIONS)
     assert all(line.startswith("error: handouts/regions.toml:") for line in lines)
     assert all(line.endswith("then update 'reviewed' (--strict)") for line in lines)
     assert not out.exists()
     code, _, err = run(capsys, "check", "--strict", "--project", str(mini_project))
-    assert code == 1 and len(err.splitlines()) == 5
+    assert code == 1 and len(err.splitlines()) == len(REGIONS)
 
 
 def test_today_is_injectable_and_six_months_is_calendar_months(mini_project: Path, monkeypatch):
     project = Project(mini_project)
     assert load_regions(project, dt.date(2027, 5, 1)).warnings == ()
-    assert len(load_regions(project, dt.date(2027, 5, 2)).warnings) == 5
+    assert len(load_regions(project, dt.date(2027, 5, 2)).warnings) == len(REGIONS)
     monkeypatch.setenv("HANDOUTS_TODAY", "2027-05-02")
-    assert len(load_regions(project).warnings) == 5
+    assert len(load_regions(project).warnings) == len(REGIONS)
     assert not _stale(dt.date(2026, 8, 31), dt.date(2027, 2, 28))
     assert _stale(dt.date(2026, 8, 31), dt.date(2027, 3, 1))
 
@@ -233,7 +236,7 @@ def test_text_for_the_sheets_keeps_to_the_html_allow_list(mini_project: Path):
 def test_the_real_file_is_valid_and_fresh():
     regions = load_regions(Project(ROOT), dt.date.fromisoformat(TODAY))
     assert regions.warnings == ()
-    assert sorted(regions.regions) == ["au", "ca", "ie", "uk", "us"]
+    assert sorted(regions.regions) == ["au", "ca", "ie", "mexico", "spain", "uk", "us"]
 
 
 def test_key_lines_finds_array_of_tables_and_inline_tables():
@@ -267,3 +270,43 @@ def test_the_error_is_a_content_error_with_every_problem(mini_project: Path):
     with pytest.raises(ContentError) as caught:
         load_regions(Project(mini_project))
     assert [p.field for p in caught.value.problems] == ["regions.au.emergency"]
+
+
+def test_each_region_needs_its_spanish_wording(mini_project: Path):
+    path = edit(
+        mini_project,
+        ('[regions.ie.es]\nname = "Irlanda"\n', "[regions.ie.es]\n"),
+        ('[regions.au.es.words]\ner = "urgencias"\n', "[regions.au.es.words]\n"),
+        ('number = "AYUDA al 741741"', 'number = "AYUDA a 741741"'),
+        ('[es]\nmissing_law = "Las leyes', '[es]\nmissing_lw = "Las leyes'),
+    )
+    with pytest.raises(ContentError) as caught:
+        load_regions(Project(mini_project))
+    at = lambda fragment: f"handouts/regions.toml:{line_of(path, fragment)}: "  # noqa: E731
+    assert caught.value.lines() == [
+        at("missing_lw") + "es.missing_lw: unknown key; did you mean 'missing_law'?",
+        at("AYUDA a 741741") + "regions.us.es.lines[2].number: 'AYUDA a 741741' is not a phone "
+        'number; write digits with spaces or hyphens, like "988", "116 123", "HOME to 741741" or '
+        '"AYUDA al 741741"',
+        at("[regions.ie.es]") + "regions.ie.es.name: is required",
+        at("[regions.au.es.words]") + "regions.au.es.words: needs 'er', as every region has it",
+    ]
+
+
+def test_numbers_to_confirm_warn_where_they_are_printed(mini_project: Path):
+    regions = load_regions(Project(mini_project), dt.date.fromisoformat(TODAY))
+    assert regions.warnings == ()
+    assert regions.warnings_for("us") == ()  # the English sheets print none of them
+    spanish = [w.field for w in regions.warnings_for("us", "es")]
+    assert spanish == [
+        "regions.us.es.lines[1].to_confirm",
+        "regions.us.es.lines[2].to_confirm",
+        "regions.mexico.es.lines[1].to_confirm",
+        "regions.spain.es.lines[1].to_confirm",
+        "regions.spain.es.lines[2].to_confirm",
+    ]
+    # The help sheet lists each language's own regions, the reader's first.
+    assert [r["code"] for r in regions.region("spain", "es")["all"]] == ["spain", "us", "mexico"]
+    assert [r["code"] for r in regions.region("uk")["all"]] == ["uk", "us", "ca", "ie", "au"]
+    assert regions.region("us", "es")["emergency"] == "911"
+    assert regions.region("us", "es")["name"] == "Estados Unidos"
