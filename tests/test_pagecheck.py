@@ -182,3 +182,23 @@ def test_the_old_footer_read_back_from_its_pdf_is_off_the_paper(monkeypatch):
     assert clinic_line.y < 0, "drawn below the bottom edge of the paper"
     (date,) = [r for r in runs if r.text == "2026"]
     assert date.y < 0.8 * 72 and date.x0 < 50, "the review date wrapped onto a line of its own"
+
+
+@pytest.mark.parametrize(
+    "css, name",
+    [
+        (".cover { padding-top: 9in; }", "cover"),
+        (".back-cover { padding-top: 7in; }", "back cover"),
+    ],
+)
+def test_a_cover_that_runs_onto_a_second_page_fails_the_build(
+    mini_project: Path, tmp_path: Path, css: str, name: str
+):
+    add_css(mini_project, css, "booklet-small.css")
+    lines = failures(mini_project, tmp_path / "out")
+    assert any(
+        re.fullmatch(
+            rf"booklet \(letter, small pages\): page \d+: the {name} runs onto a second page", line
+        )
+        for line in lines
+    ), lines
