@@ -61,6 +61,10 @@ class Job:
     duplex: str = DUPLEX[0]
     # The print layout only: the small booklet's PDF, once it is made. Not part of a key.
     pages_pdf: bytes | None = field(default=None, compare=False, repr=False)
+    # The region whose crisis lines, law and date style it is made in; None: the clinic's.
+    region: str | None = None
+    # Letters for many patients: the CSV's data row it is for, so a result finds its patient.
+    row: int = 0
     # Personal letters only: the person's validated details. Never part of a key or a path.
     values: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
