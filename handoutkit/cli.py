@@ -12,9 +12,9 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .build import Built, build
+from .build import WHOLE_BOOKLET_IDS, Built, build
 from .config import Clinic, find_clinic, load_clinic
-from .editions import ALL_EDITIONS, PAPERS, Edition
+from .editions import ALL_EDITIONS, DUPLEX, PAPERS, Edition
 from .errors import ContentError, HandoutError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, LANGS
 from .library import load_library
@@ -124,6 +124,13 @@ def parser() -> argparse.ArgumentParser:
         "--all-editions",
         action="store_true",
         help="every paper, standard and large print, in every language (or --lang's), in one run",
+    )
+    build_cmd.add_argument(
+        "--duplex",
+        choices=DUPLEX,
+        default=DUPLEX[0],
+        help="how your printer turns the paper for booklet-print.pdf: short-edge (the default; "
+        "backs upright) or long-edge (backs printed upside down, for printers that need it)",
     )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
@@ -401,8 +408,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             (i, f"{s.inflesz:.1f}", s.band, f"{s.fernandez_huerta:.1f}") for i, s in scores.items()
         ]
         print(_table([("sheet", "INFLESZ", "band", "Fernández-Huerta"), *rows], right={1, 3}))
-    sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
-    booklet = "" if args.only else " and the booklet"
+    sheets = len({b.output.id for b in built if b.output.id not in WHOLE_BOOKLET_IDS})
+    booklet = "" if args.only else " and the booklets"
     language = "" if lang == DEFAULT_LANG else f" ({lang})"
     print(
         f"\nok: {_count(sheets, 'sheet')}{booklet}{language} fit their page budgets in "
@@ -717,6 +724,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         langs=langs,
         warn=_warn,
         strict=args.strict,
+        duplex=args.duplex,
     )
     elapsed = time.perf_counter() - started
     folder = "" if langs[0] == DEFAULT_LANG else f"{langs[0]}/"

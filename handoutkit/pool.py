@@ -17,7 +17,7 @@ from multiprocessing import util
 
 from .config import Clinic
 from .project import Project
-from .renderer import Job, Rendered, Renderer
+from .renderer import BOOKLETS, Job, Rendered, Renderer
 
 # One job gains nothing from a pool; from two on, workers import WeasyPrint side by side.
 MIN_JOBS_FOR_POOL = 2
@@ -136,7 +136,7 @@ def run_jobs(
 
 def _longest_first(job: Job) -> tuple[bool, bool]:
     """Booklets, large print first, so no worker is left with a big job at the end."""
-    return (job.document != "booklet", not job.edition.large_print)
+    return (job.document not in BOOKLETS, not job.edition.large_print)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
