@@ -72,12 +72,12 @@ def check_pages(pages, expect: Expect) -> list[Problem]:
             _check_footer(page, expect, total, problem)
     if expect.back_cover and read:
         _check_back_cover(read[-1], expect, problem)
-        # The folded booklet's covers are one page each: one that ran on would leave a page
-        # without a footer and fold a page of it inside the booklet.
-        for name in NO_FOOTER:
-            covers = [page for page in read if page.name == name]
-            if len(covers) > 1:
-                problem(covers[1], f"the {name.replace('-', ' ')} runs onto a second page")
+    # A booklet's covers are one page each: one that ran on would leave a page without a
+    # footer (and, in the booklet to fold, fold a page of it inside).
+    for name in NO_FOOTER:
+        covers = [page for page in read if page.name == name]
+        if len(covers) > 1:
+            problem(covers[1], f"the {name.replace('-', ' ')} runs onto a second page")
     for rule in expect.sheets.values():
         if not rule.kind.crisis:
             continue

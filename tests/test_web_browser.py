@@ -200,6 +200,8 @@ def test_the_error_summary_takes_focus_and_leads_to_the_box(app, page, tmp_path)
     tab_to(page, DOWNLOAD)
     page.keyboard.press("Enter")
     page.wait_for_selector("#error-summary")
+    # The page's script moves the focus once it has loaded; under load that comes a little later.
+    page.wait_for_function("() => document.activeElement?.id === 'error-summary'")
     assert focused(page, "#error-summary")
     assert page.title().startswith("Error: ")
     links = page.locator("#error-summary a")
