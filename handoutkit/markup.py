@@ -13,11 +13,12 @@ EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists", "smarty", "toc"
 class _TwoColumnRows(Treeprocessor):
     """Mark each two-column list of an even number of items for a grid of half as many rows.
 
-    WeasyPrint balances CSS columns by laying the list out again and again, about a third of a
-    sheet's layout time. Items of one line each (as these lists are written) split in half,
+    WeasyPrint balances CSS columns by laying the list out again and again: a tenth to a sixth
+    of such a sheet's time. Items of one line each (as these lists are written) split in half,
     which is where balancing splits them, so a grid (handout.css) places them the same way in
-    one pass. It stays one list for screen readers. Odd counts keep the columns: balancing
-    leaves space under them that a grid would not.
+    one pass; and the list stays one list in the PDF's tags, where balanced columns tagged each
+    column as a list of its own. Odd counts keep the columns: balancing leaves space under them
+    that varies with the count and with how near the page's foot the list falls.
     """
 
     def run(self, root):
