@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all build check test lint format bench bench-pages bench-web serve clean distclean system-libs
+.PHONY: all build check test lint format bench bench-pages bench-web bench-batch serve clean distclean system-libs
 
 all: build
 
@@ -54,6 +54,10 @@ bench: $(STAMP)
 # Warm cost per page of every sheet and the booklet, against a plain WeasyPrint page.
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+# Letters for 200 made-up patients (400 letters) from a CSV, cold: wall time per letter.
+bench-batch: $(STAMP)
+	$(BIN)/python bench/batch.py
 
 # The web app under load on loopback: 1 client, then 8 for 3 minutes (about 4 minutes in all).
 bench-web: $(STAMP)

@@ -27,7 +27,10 @@ from .output import (
 from .pool import default_jobs, run_jobs
 from .project import Project
 from .readability import SpanishScores
-from .renderer import BOOKLET_ID, TWINS, Job, Rendered
+from .renderer import BOOKLET_ID, BOOKLETS, DUPLEX, PRINT_ID, SMALL_ID, TWINS, Job, Rendered
+
+# Made from every sheet of the booklet rather than one: never withdrawn with a sheet.
+WHOLE_BOOKLET_IDS = (BOOKLET_ID, SMALL_ID, PRINT_ID)
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,13 @@ def plan(
     editions: Sequence[Edition],
     base: str,
     booklet: bool,
+    duplex: str = DUPLEX[0],
 ) -> list[Job]:
-    """Every output, in booklet order, each keyed by a fingerprint of all it is made from."""
+    """Every output, in booklet order, each keyed by a fingerprint of all it is made from.
+
+    Letter and A4 also get the booklet to fold and staple: its small pages, and those pages
+    imposed for printing; the imposed file is made from the small one, so its key is too.
+    """
     lang = library.language.code
     sheet_keys = {h.id: cache.handout_fingerprint(h) for h in library.handouts}
     jobs = []
@@ -69,6 +77,11 @@ def plan(
             # Cover and contents, then each sheet as long as its budget allows.
             pages = 2 + sum(h.page_budget(edition.large_print) for h in library.booklet)
             jobs.append(Job("booklet", BOOKLET_ID, edition, lang, key, notes_page=pages % 2 == 1))
+            if edition.folds:
+                small = cache.job_key(base, parts, edition.name, "folded", lang)
+                jobs.append(Job(SMALL_ID, SMALL_ID, edition, lang, small))
+                imposed = cache.job_key(base, [small], edition.name, f"print-{duplex}", lang)
+                jobs.append(Job(PRINT_ID, PRINT_ID, edition, lang, imposed, duplex=duplex))
     return jobs
 
 
@@ -96,6 +109,7 @@ def build(
     strict: bool = False,
     today: dt.date | None = None,
     removed: Removed | None = None,
+    duplex: str = DUPLEX[0],
 ) -> list[Built]:
     """Make every selected output; with out=None (`check`) render in memory and write nothing.
 
@@ -104,7 +118,8 @@ def build(
     fails, so a run reports every problem; what rendered is written and listed in the manifest
     before the failures are raised. Warnings (numbers not checked for six months) go to warn,
     or, with strict, stop the build before anything is rendered. Outputs of sheets that no
-    longer exist are deleted before anything renders, each path passed to removed.
+    longer exist are deleted before anything renders, each path passed to removed. duplex is
+    how the folded booklet's print file is laid out for the printer (impose.DUPLEX).
     """
     libraries = [load_library(project, clinic, lang, today=today, only=only) for lang in langs]
     warnings = [w for library in libraries for w in library.warnings]
@@ -114,7 +129,7 @@ def build(
         warn(warning)
     base = cache.base_fingerprint(project, clinic)
     record = cache.load(out) if out is not None and not force else {}
-    parts = [_prepare(library, editions, out, only, base, removed) for library in libraries]
+    parts = [_prepare(library, editions, out, only, base, removed, duplex) for library in libraries]
     gone = {path for part in parts for path in part.gone}
     record = {path: entry for path, entry in record.items() if path not in gone}
     planned = [job for part in parts for job in part.planned]
@@ -152,7 +167,8 @@ def build(
     if html and out is not None:
         from .preview import write_previews
 
-        write_previews(project, clinic, [j for j in planned if j.path in built], out, only)
+        pages = [j for j in planned if j.path in built and j.document != PRINT_ID]
+        write_previews(project, clinic, pages, out, only)
     if problems:
         raise BuildError(problems)
     return ordered
@@ -165,9 +181,11 @@ def _prepare(
     only: Sequence[str] | None,
     base: str,
     removed: Removed | None,
+    duplex: str,
 ) -> _Part:
     """Plan one language's outputs and remove those of its withdrawn sheets."""
-    planned = plan(library, select(library.handouts, only), editions, base, booklet=not only)
+    selected = select(library.handouts, only)
+    planned = plan(library, selected, editions, base, booklet=not only, duplex=duplex)
     gone: list[str] = []
     if out is not None:
         remove_stale_temporaries(out, {str(Path(job.path).parent) for job in planned})
@@ -185,11 +203,13 @@ def _render(
 
     Each booklet waits for its sheets' page counts (reused ones are known at once), so it is
     laid out once: with a notes page exactly when cover, contents and sheets make an odd count.
+    The print layout waits for the small booklet it imposes (read back when it was reused).
     """
     problems: list[Problem] = []
-    failed: set[str] = set()  # sheets' paths
+    failed: set[str] = set()  # failed sheets' paths
     booklets: list[Rendered] = []
-    held = [job for job in todo if job.document == "booklet"]
+    held = [job for job in todo if job.document in ("booklet", PRINT_ID)]
+    small: dict[str, bytes] = {}  # the small booklets made now, by path
 
     def emit(result: Rendered) -> None:
         job = result.job
@@ -208,9 +228,22 @@ def _render(
         # A failed sheet's booklet is not kept; its budget is as good a guess as any.
         return handout.page_budget(booklet.edition.large_print) if path in failed else None
 
+    def small_pdf(job: Job) -> bytes | None:
+        path = Job(SMALL_ID, SMALL_ID, job.edition, job.lang).path
+        if path in small:
+            return small[path]
+        reused = built.get(path)
+        return (out / path).read_bytes() if reused and reused.reused and out else None
+
     def release() -> list[Job]:
         ready = []
         for job in list(held):
+            if job.document == PRINT_ID:
+                data = small_pdf(job)
+                if data is not None:
+                    held.remove(job)
+                    ready.append(replace(job, pages_pdf=data))
+                continue
             counts = [sheet_pages(job, h) for h in libraries[job.lang].booklet]
             if None not in counts:
                 held.remove(job)
@@ -219,12 +252,15 @@ def _render(
 
     if not todo:
         return problems
-    first = [job for job in todo if job.document != "booklet"] + release()
+    first = [job for job in todo if job not in held] + release()
     for result in run_jobs(project, clinic, first, processes, follow_up=release, only=only):
         if result.problems:
             problems.extend(result.problems)
-            failed.add(result.job.path)
-        elif result.job.document == "booklet":
+            if result.job.document not in (*BOOKLETS, PRINT_ID):
+                failed.add(result.job.path)
+        elif result.job.document in (*BOOKLETS, PRINT_ID):
+            if result.job.document == SMALL_ID:
+                small[result.job.path] = result.data
             booklets.append(result)
         else:
             emit(result)
@@ -247,7 +283,7 @@ def withdrawn(library: Library, entries: list[dict]) -> list[dict]:
         entry
         for entry in entries
         if entry.get("lang", DEFAULT_LANG) == lang
-        and entry.get("id") != BOOKLET_ID
+        and entry.get("id") not in WHOLE_BOOKLET_IDS
         and (
             entry.get("id") not in known
             or (
@@ -271,10 +307,11 @@ def _strict(warning: Problem) -> Problem:
 
 
 def _output(library: Library, job: Job, pages: int, size: int, sha256: str) -> Output:
-    """The manifest entry: kind is the sheet's kind (handout, letter, card...), fillable, avery
-    or booklet (design.md section 3)."""
-    if job.document == "booklet":
-        kind, audience = "booklet", "all"
+    """The manifest entry: kind is the sheet's kind (handout, letter, card...), fillable, avery,
+    booklet, booklet-small (the folded booklet's pages) or booklet-print (those pages imposed)
+    (design.md section 3)."""
+    if job.document in WHOLE_BOOKLET_IDS:
+        kind, audience = job.document, "all"
     else:
         handout = library.by_id(job.id)
         kind = job.document if job.document in TWINS else handout.kind

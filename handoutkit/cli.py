@@ -12,9 +12,9 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .build import Built, build
+from .build import WHOLE_BOOKLET_IDS, Built, build
 from .config import Clinic, find_clinic, load_clinic
-from .editions import ALL_EDITIONS, PAPERS, Edition
+from .editions import ALL_EDITIONS, DUPLEX, PAPERS, Edition
 from .errors import ContentError, HandoutError, InputError, Problem, did_you_mean
 from .language import DEFAULT_LANG, LANGS
 from .library import load_library
@@ -23,6 +23,7 @@ from .regions import REGIONS
 
 PROG = "handouts"
 EXAMPLE_CLINIC = "clinic.example.toml"
+BAR_WIDTH = 30  # the batch's progress bar, in characters
 ALL_EDITIONS_ALONE = (
     "makes both papers in standard and large print; leave out --paper and --large-print"
 )
@@ -38,6 +39,8 @@ examples:
   handouts check                              validate every sheet and print its reading grade
   handouts init-details my-details.toml       a details file to fill in for your own letters
   handouts letters --details my-details.toml  your letters, into build/personal/
+  handouts init-batch patients.csv            a CSV for letters for many patients
+  handouts letters --batch patients.csv --out letters/   a folder of letters per patient
   handouts new my-clinic                      start your clinic's own copy of the sheets
   handouts serve                              make your letters in the browser
 
@@ -122,6 +125,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="every paper, standard and large print, in every language (or --lang's), in one run",
     )
+    build_cmd.add_argument(
+        "--duplex",
+        choices=DUPLEX,
+        default=DUPLEX[0],
+        help="how your printer turns the paper for booklet-print.pdf: short-edge (the default; "
+        "backs upright) or long-edge (backs printed upside down, for printers that need it)",
+    )
     build_cmd.add_argument("--force", action="store_true", help="render even unchanged outputs")
     build_cmd.add_argument("--html", action="store_true", help="also write an HTML preview")
     _strict_option(build_cmd)
@@ -193,7 +203,8 @@ def _letter_commands(command) -> None:
         "Fill the physician letter and the employer request with your details; a [plan] "
         "section adds the taper plan, a [clinician_note] section the note of work limits. The "
         "PDFs hold health information: they are written only to --out (default "
-        "build/personal/).",
+        "build/personal/). With --batch, a CSV with a row per patient makes each patient's "
+        "letters in a folder of their own under --out, and letters.pdf to print them all.",
         "handouts letters --details my-details.toml --paper a4",
     )
     letters_cmd.add_argument(
@@ -204,11 +215,29 @@ def _letter_commands(command) -> None:
     letters_cmd.add_argument(
         "--large-print", action="store_true", help="18 pt text, into <id>-large.pdf"
     )
-    letters_cmd.add_argument(
-        "--details", type=Path, required=True, metavar="FILE", help="your details file"
+    source = letters_cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--details", type=Path, metavar="FILE", help="your details file")
+    source.add_argument(
+        "--batch",
+        type=Path,
+        metavar="CSV",
+        help="letters for many patients: one row each, columns named like person.name "
+        "(make a template with init-batch); needs --out",
     )
     letters_cmd.add_argument(
-        "--out", type=Path, metavar="DIR", help="where to write (default: build/personal/)"
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="where to write (default: build/personal/; with --batch: a new or empty folder, "
+        "which you must name)",
+    )
+    letters_cmd.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="with --batch: make the letters of every good row, and list the bad rows",
+    )
+    letters_cmd.add_argument(
+        "--jobs", type=_positive, metavar="N", help="with --batch: render in N processes"
     )
     letters_cmd.add_argument(
         "--only",
@@ -230,6 +259,16 @@ def _letter_commands(command) -> None:
         "details file's, else the clinic's, else en",
     )
     letters_cmd.set_defaults(run=cmd_letters)
+    batch_cmd = command(
+        "init-batch",
+        "write a CSV template for letters for many patients",
+        "Write a CSV with a column for every detail and one made-up example row, for "
+        "`letters --batch`; each column is explained here. An existing file is never "
+        "overwritten.",
+        "handouts init-batch patients.csv",
+    )
+    batch_cmd.add_argument("file", type=Path, metavar="FILE", help="the CSV file to create")
+    batch_cmd.set_defaults(run=cmd_init_batch)
 
 
 def _strict_option(command: argparse.ArgumentParser) -> None:
@@ -369,8 +408,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             (i, f"{s.inflesz:.1f}", s.band, f"{s.fernandez_huerta:.1f}") for i, s in scores.items()
         ]
         print(_table([("sheet", "INFLESZ", "band", "Fernández-Huerta"), *rows], right={1, 3}))
-    sheets = len({b.output.id for b in built if b.output.kind != "booklet"})
-    booklet = "" if args.only else " and the booklet"
+    sheets = len({b.output.id for b in built if b.output.id not in WHOLE_BOOKLET_IDS})
+    booklet = "" if args.only else " and the booklets"
     language = "" if lang == DEFAULT_LANG else f" ({lang})"
     print(
         f"\nok: {_count(sheets, 'sheet')}{booklet}{language} fit their page budgets in "
@@ -461,6 +500,12 @@ def _as_typed(path: Path) -> str:
 def cmd_letters(args: argparse.Namespace) -> int:
     from .personal import build_letters
 
+    if args.batch:
+        return _letters_batch(args)
+    for flag in ("skip_bad", "jobs"):
+        if getattr(args, flag):
+            option = "--" + flag.replace("_", "-")
+            raise InputError(Problem(option, "goes with --batch, for letters for many patients"))
     out = (args.out or Path("build") / "personal").resolve()
     made = build_letters(
         _project(args),
@@ -483,6 +528,91 @@ def cmd_letters(args: argparse.Namespace) -> int:
     language = "" if settings.lang == DEFAULT_LANG else f", language {settings.lang}"
     print(f"(region {settings.region}, paper {settings.paper}{language})")
     print("These letters hold your health information: print them, then keep them private.")
+    return 0
+
+
+def _letters_batch(args: argparse.Namespace) -> int:
+    from .batch import Progress, make_batch
+
+    if args.out is None:
+        message = (
+            "--batch needs --out DIR: a new or empty folder for every patient's letters, which "
+            "hold their health information"
+        )
+        raise InputError(Problem("--out", message))
+    started = time.perf_counter()
+    drawing = sys.stderr.isatty()
+
+    def progress(step: Progress) -> None:
+        if step.writing:
+            print("  writing a folder for each patient, and the print file", file=sys.stderr)
+        elif drawing:
+            filled = BAR_WIDTH * step.done // step.total
+            bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+            end = "\n" if step.done == step.total else ""
+            print(f"\r  [{bar}] {step.done}/{step.total} patients", end=end, file=sys.stderr)
+        elif step.done:
+            print(f"  {step.folder}/ rendered ({step.done} of {step.total})", file=sys.stderr)
+        sys.stderr.flush()
+
+    made = make_batch(
+        _project(args),
+        args.batch,
+        args.out.resolve(),
+        paper=args.paper,
+        large_print=args.large_print,
+        region=args.region,
+        lang=args.lang,
+        only=args.only,
+        clinic=_clinic(args),
+        skip_bad=args.skip_bad,
+        jobs=args.jobs,
+        progress=progress,
+    )
+    for problem in made.skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    for problem in made.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    skipped = len({p.source for p in made.skipped})
+    print(
+        f"ok: {_count(len(made.folders), 'patient')}, {_count(made.letters, 'letter')}"
+        + (f" and {_count(made.cards, 'wallet card')}" if made.cards else "")
+        + " in "
+        f"{_shown(made.out)}/ (a folder each) and {_shown(made.combined)} "
+        f"({_count(made.pages, 'page')} to print) in {time.perf_counter() - started:.1f} s"
+        + (f"; {_count(skipped, 'bad row')} skipped" if skipped else "")
+    )
+    print("These letters hold health information: print them, then keep them private.")
+    return 0
+
+
+def cmd_init_batch(args: argparse.Namespace) -> int:
+    from .batch import column_guide, template
+
+    path: Path = args.file
+    library = load_library(_project(args))
+    try:
+        # Readable by its owner only: it will hold patients' health details.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "wb") as handle:
+            handle.write(template())
+    except FileExistsError:
+        problem = Problem(_shown(path), "already exists; not overwritten (pick another name)")
+        raise InputError(problem) from None
+    except OSError as exc:
+        raise InputError(Problem(_shown(path), f"cannot be written: {exc.strerror}")) from None
+    shown = shlex.quote(_shown(path))
+    print(f"wrote {_shown(path)}: a row per patient. Its columns:")
+    guide = column_guide(library.language.strings)
+    width = max(len(column) for column, _ in guide)
+    for column, said in guide:
+        print(f"  {column.ljust(width)}  {said}")
+    print(
+        "Leave a cell empty for anything to write by hand. The example row's person is made "
+        "up: write over it.\nThen run:"
+    )
+    out = shlex.quote(_shown(path.with_name(f"{path.stem}-letters")))
+    print(f"    {self_command()} letters --batch {shown} --out {out}")
     return 0
 
 
@@ -594,6 +724,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         langs=langs,
         warn=_warn,
         strict=args.strict,
+        duplex=args.duplex,
     )
     elapsed = time.perf_counter() - started
     folder = "" if langs[0] == DEFAULT_LANG else f"{langs[0]}/"

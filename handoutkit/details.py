@@ -131,8 +131,10 @@ class _Checker:
         self.words: Mapping[str, str] = {}
 
     def say(self, key: str, **values: Any) -> str:
-        """A message in the person's language (strings [messages])."""
-        return self.words[key].format(**values)
+        """A message in the person's language (strings [messages]); in English when a project's
+        own strings file was copied before there was such a message."""
+        words = self.words if key in self.words else english_messages()
+        return words[key].format(**values)
 
     def hint(self, word: str, known, fallback: str = "expected") -> str:
         """did_you_mean, in the person's language: a near miss, else what is allowed."""
@@ -156,6 +158,8 @@ class _Checker:
         if field.type == BOOL:
             if isinstance(value, bool):
                 return value
+            if not self.from_file:  # a form's box or a table's cell: no file syntax
+                return self.problem(field.key, self.say("true_or_false_plain"))
             fix = detailsfile.value_fix(field, value)
             return self.problem(field.key, fix or self.say("true_or_false", name=field.name))
         if field.type == DATE:
@@ -205,10 +209,20 @@ class _Checker:
             if self.starter_example(field, iso):
                 return self.problem(field.key, self.say("starter_date", value=iso))
             return iso
+        if not self.from_file:
+            return self.problem(field.key, self._date_fix(value))
         fix = detailsfile.value_fix(field, value)
         return self.problem(
             field.key, fix or self.say("date_fix", name=field.name, day="2026-12-01")
         )
+
+    def _date_fix(self, value: Any) -> str:
+        """How to write a date, without a file's syntax (a form's box or a table's cell)."""
+        written = str(value).strip()
+        readings = detailsfile.date_readings(written)
+        if not readings:
+            return self.say("date_plain", day="2026-12-01")
+        return self.say("other_date_plain", value=written, days=self.say("or").join(readings))
 
     def one(self, field: Field, value: Any) -> str | None:
         if isinstance(value, str) and value.strip() == "":

@@ -379,6 +379,13 @@ def _yes_no(name: str, written: str) -> str:
 
 def _other_date(name: str, written: str) -> str:
     """A date written day and month with slashes or dots: say which dates it could be."""
+    readings = _readings(written)
+    fix = " or ".join(f'{name} = "{iso}"' for iso in readings) or f'{name} = "2026-12-01"'
+    return f"dates are written year-month-day, not {written}: {fix}"
+
+
+def _readings(written: str) -> list[str]:
+    """The dates 12/01/2026 could be: 2026-12-01 or 2026-01-12."""
     match = OTHER_DATE.match(written)
     assert match is not None
     first, second, year = int(match.group(1)), int(match.group(2)), match.group(3)
@@ -388,8 +395,7 @@ def _other_date(name: str, written: str) -> str:
         iso = f"{year}-{month:02d}-{day:02d}"
         if 1 <= month <= 12 and 1 <= day <= 31 and iso not in readings:
             readings.append(iso)
-    fix = " or ".join(f'{name} = "{iso}"' for iso in readings) or f'{name} = "2026-12-01"'
-    return f"dates are written year-month-day, not {written}: {fix}"
+    return readings
 
 
 def value_fix(field: Field, value: Any) -> str | None:
@@ -402,6 +408,11 @@ def value_fix(field: Field, value: Any) -> str | None:
     if field.type == DATE and isinstance(value, str) and OTHER_DATE.match(value.strip()):
         return _other_date(name, value.strip())
     return None
+
+
+def date_readings(written: str) -> list[str]:
+    """The dates a day-and-month date could be (12/01/2026: 2026-12-01 or 2026-01-12)."""
+    return _readings(written) if OTHER_DATE.match(written) else []
 
 
 def _quoted(text: str) -> str:

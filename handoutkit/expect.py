@@ -28,3 +28,4 @@ class Expect:
     page: str = "Page {n} of {total}"  # the page number as the footer prints it
     edition: str = ""
     booklet: bool = False
+    back_cover: bool = False  # the folded booklet: its last page shows every crisis line

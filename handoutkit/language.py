@@ -58,13 +58,13 @@ class Language:
             node = node[part]
         return node.format(**values) if values else node
 
-    def page_css(self, large_print: bool = False) -> str:
+    def page_css(self, stacked: bool = False) -> str:
         """The words of the running footers; print.css places them, this says them.
 
-        Large print has room for two 14 pt lines and no more, so its footer is one box the width
-        of the page (a page-number box beside it squeezed the first line onto a second and the
-        clinic's line off the paper): "Title · Reviewed date", then "Clinic · phone · Page x
-        of y".
+        Stacked (large print, the folded booklet's small pages): the footer is one box the
+        width of the page, as there is room for two lines and no more (a page-number box beside
+        it squeezed the first line onto a second and the clinic's line off the paper): "Title ·
+        Reviewed date", then "Clinic · phone · Page x of y".
         """
         footer = self.strings["footer"]
         booklet = self.strings["booklet"]
@@ -76,7 +76,7 @@ class Language:
         pages = f'"{page} " counter(page) " {of} " counter(pages)'
         title = f'string(sheet-title) " \\00B7  {reviewed} " string(reviewed)'
         contents, notes = _css_string(booklet["contents"]), _css_string(booklet["notes"])
-        if large_print:
+        if stacked:
             return (
                 f'@page {{ @bottom-left {{ content: {title} "\\A" string(clinic-lead) {pages}; }}\n'
                 "  @bottom-right { content: none; } }\n"

@@ -25,6 +25,9 @@ PX_PER_PT = 4 / 3
 MIN_FONT_PX = 6 * PX_PER_PT  # smaller than 6 pt is not there for a reader
 MIN_CONTRAST = 3.0
 TOLERANCE_PX = 0.5  # rounding in layout
+# Named pages with no footer (booklet.css, booklet-small.css): the covers.
+NO_FOOTER = ("cover", "back-cover")
+BACK_COVER = "back-cover"
 
 
 @dataclass
@@ -32,11 +35,12 @@ class _Page:
     """What one laid-out page shows."""
 
     number: int
-    name: str  # the named page (cover, contents, notes, pages-only) or ""
+    name: str  # the named page (cover, contents, notes, back-cover, pages-only) or ""
     sheet: str | None = None  # the sheet whose article is on this page
     crisis: dict[str, list[str]] = field(default_factory=dict)  # sheet id -> visible lines
     footer: list[str] = field(default_factory=list)  # visible lines of the bottom margin boxes
     outside: list[str] = field(default_factory=list)  # problems: text beyond the paper
+    body: list[str] = field(default_factory=list)  # visible lines outside the margin boxes
     off_card: dict[str, int] = field(default_factory=dict)  # card side -> lines past its edge
 
 
@@ -64,8 +68,16 @@ def check_pages(pages, expect: Expect) -> list[Problem]:
             problem(page, f"{lines} of text {OFF_CARD}'s {side.removeprefix('card-')}")
         rule = expect.sheets.get(page.sheet or "")
         # A cover has no footer, nor does a sheet of wallet cards: its pages are cut apart.
-        if page.name != "cover" and not (rule and not rule.kind.page_numbers):
+        if page.name not in NO_FOOTER and not (rule and not rule.kind.page_numbers):
             _check_footer(page, expect, total, problem)
+    if expect.back_cover and read:
+        _check_back_cover(read[-1], expect, problem)
+        # The folded booklet's covers are one page each: one that ran on would leave a page
+        # without a footer and fold a page of it inside the booklet.
+        for name in NO_FOOTER:
+            covers = [page for page in read if page.name == name]
+            if len(covers) > 1:
+                problem(covers[1], f"the {name.replace('-', ' ')} runs onto a second page")
     for rule in expect.sheets.values():
         if not rule.kind.crisis:
             continue
@@ -81,6 +93,17 @@ def check_pages(pages, expect: Expect) -> list[Problem]:
                 f"every {rule.kind.name} must show it",
             )
     return problems
+
+
+def _check_back_cover(page: _Page, expect: Expect, problem) -> None:
+    """The folded booklet's last page is its back cover, and shows where to get help now."""
+    if page.name != BACK_COVER:
+        problem(page, "the last page is not the back cover; nothing may follow it")
+        return
+    shown = _flat(" ".join(page.body))
+    missing = [text for text in expect.crisis if _flat(text) not in shown]
+    if missing:
+        problem(page, f"the back cover does not show '{missing[0]}'; it must show every line")
 
 
 def _check_footer(page: _Page, expect: Expect, total: int, problem) -> None:
@@ -170,6 +193,8 @@ def _visit(box, state: _State, page: _Page, right: float | None, lines=None) -> 
             )
             if lines is not None:
                 lines.append((text, extent))
+            else:
+                page.body.append(text)
             if state.crisis and state.sheet:
                 page.crisis.setdefault(state.sheet, []).append(text)
             if state.card and not _within(extent, state.card[1]):

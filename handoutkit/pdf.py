@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +113,7 @@ class PdfRenderer:
 
     def stylesheets(self, edition: Edition, language: Language) -> list[CSS]:
         """Parsed once per edition and language, then reused for every page."""
-        key = (edition.name, language.code)
+        key = (edition, language.code)  # the folded booklet shares its paper's name
         if key not in self._stylesheets:
             sheets = stack(self.project, self.clinic, edition, language)
             self._stylesheets[key] = [self._css(sheet) for sheet in sheets]
@@ -137,6 +137,7 @@ class PdfRenderer:
         forms: bool = False,
         measure: bool = False,
         expect: Expect | None = None,
+        accept: Callable[[int], bool] | None = None,
     ) -> Pdf:
         """Render one HTML page; raise BuildError on any warning, refusal or blown page budget.
 
@@ -145,6 +146,8 @@ class PdfRenderer:
         the answers ([data-field] values) on each page.
         With expect, the laid-out pages are checked for what they must show (pagecheck.py)
         before any PDF is written.
+        With accept, a layout whose page count it refuses is neither checked nor written: the
+        result has its page count and no data, for the caller to lay out again.
         """
         self.fetcher.refused.clear()
         with _weasyprint_warnings() as warnings:
@@ -156,6 +159,8 @@ class PdfRenderer:
                 **options,
             )
             pages = len(document.pages)
+            if accept is not None and not accept(pages):
+                return Pdf(b"", pages)
             layout = measure_layout(document) if measure else None
             if budget is not None and pages > budget:
                 lines = sum(_line_count(page) for page in document.pages[budget:])

@@ -17,11 +17,11 @@ from .fields import LETTER_SECTIONS, ON_REQUEST, TEXT, field_for, lookup
 from .kinds import KINDS
 from .language import DEFAULT_LANG, LANGS, load_language
 from .layout import Layout
-from .library import load_library, select
+from .library import Library, load_library, select
 from .output import write_atomic
 from .placeholders import PLACEHOLDER
 from .project import Project
-from .renderer import Job, Renderer
+from .renderer import Job, Rendered, Renderer
 from .settings import Settings, resolve
 
 PRIVATE = 0o600  # a personal letter is readable by its owner only
@@ -39,6 +39,26 @@ class RenderedLetters(list):
         super().__init__()
         self.warnings: list[Problem] = []
         self.pages: dict[str, int] = {}
+
+    def add(
+        self,
+        letter: Handout,
+        result: Rendered,
+        values: Mapping[str, Any],
+        source: str = "details",
+        lines: Mapping[str, int] | None = None,
+    ) -> None:
+        """A rendered letter, with a warning when it ran past its own page budget."""
+        edition = result.job.edition
+        name = personal_name(letter.id, edition, result.job.lang)
+        self.append((name, result.data))
+        self.pages[name] = result.pages
+        budget = letter.page_budget(edition.large_print)
+        if result.pages > budget and result.layout is not None:
+            warning = _runs_on(
+                letter, values, result.layout, result.pages, budget, source, lines or {}
+            )
+            self.warnings.append(warning)
 
 
 def personal_name(id: str, edition: Edition, lang: str = DEFAULT_LANG) -> str:
@@ -64,16 +84,11 @@ def render_letters(
     [clinician_note]): without it they are left out, or refused when `only` names them.
     """
     lang = renderer.library.language.code
-    letters = select(_letters(renderer), only, what="letter")
-    missing = [h for h in letters if not _wanted(h, values)]
-    if only and missing:
-        raise InputError([_no_section(h.id, source) for h in missing])
+    letters = letters_to_make(renderer.library, values, only, source)
     rendered = RenderedLetters()
     problems: list[Problem] = []
-    for letter in (h for h in letters if h not in missing):
-        # A wallet card has one size: asked for in large print, it is made at its own.
-        made_in = edition if KINDS[letter.kind].large_print else Edition(edition.paper)
-        job = Job("personal", letter.id, made_in, lang, values=values)
+    for letter in letters:
+        job = Job("personal", letter.id, made_in(letter, edition), lang, values=values)
         try:
             result = renderer.pdf(job)
         except PageBudgetError as exc:
@@ -81,25 +96,55 @@ def render_letters(
             continue
         except DoesNotFitError as exc:
             # A card that does not fit is not made; beside letters, they are made without it.
-            alone = len(letters) - len(missing) == 1
-            problem = _off_card(letter, values, exc, source, lines or {}, alone)
+            alone = len(letters) == 1
+            problem = off_card(letter, values, exc.problems, source, lines or {}, alone)
             (problems if alone else rendered.warnings).append(problem)
             continue
-        name = personal_name(letter.id, made_in, lang)
-        rendered.append((name, result.data))
-        rendered.pages[name] = result.pages
-        budget = letter.page_budget(made_in.large_print)
-        if result.pages > budget and result.layout is not None:
-            rendered.warnings.append(
-                _runs_on(letter, values, result.layout, result.pages, budget, source, lines or {})
-            )
+        rendered.add(letter, result, values, source, lines)
     if problems:
         raise InputError(problems)
     return rendered
 
 
-def _letters(renderer: Renderer) -> list[Handout]:
-    return [h for h in renderer.library.handouts if KINDS[h.kind].fields]
+def made_in(letter: Handout, edition: Edition) -> Edition:
+    """A wallet card has one size: asked for in large print, it is made at its own."""
+    return edition if KINDS[letter.kind].large_print else Edition(edition.paper)
+
+
+def letters_to_make(
+    library: Library, values: Mapping[str, Any], only: Sequence[str] | None, source: str
+) -> list[Handout]:
+    """The letters `only` names (default: all), less those on request whose section is empty;
+    InputError when `only` names one of those."""
+    letters = select(letters_of(library), only, what="letter")
+    missing = [h for h in letters if not _wanted(h, values)]
+    if only and missing:
+        raise InputError([_no_section(h.id, source) for h in missing])
+    return [h for h in letters if h not in missing]
+
+
+def letters_of(library: Library) -> list[Handout]:
+    """The project's letters: every sheet filled from a person's details (the card too)."""
+    return [h for h in library.handouts if KINDS[h.kind].fields]
+
+
+def letters_for(
+    data: Mapping[str, Any], letters: Sequence[Handout], only: Sequence[str] | None
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Of the letters asked for (`only`, default all), the ids of those to make from `data`,
+    of the person's own among them, of those whose own sections are empty, and of those on
+    request (the taper plan, the clinician's note) whose section `data` lacks.
+
+    The wallet card goes beside the person's own letters; named by --only, it comes alone.
+    """
+    candidates = [h.id for h in select(letters, only, what="letter")]
+    absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
+    wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
+    beside = {h.id for h in letters if KINDS[h.kind].with_letters}
+    mine = [id for id in wanted if id not in ON_REQUEST and id not in beside]
+    if not only and not mine:
+        wanted = [id for id in wanted if id not in beside]
+    return wanted, mine, empty, absent
 
 
 def _wanted(handout: Handout, values: Mapping[str, Any]) -> bool:
@@ -145,18 +190,10 @@ def build_letters(
     """
     shown = _shown(details_file)
     data, found = read_details(details_file, shown)
-    english = load_library(project, clinic).handouts
-    letters = [h for h in english if KINDS[h.kind].fields]
-    candidates = [h.id for h in select(letters, only, what="letter")]
+    english = load_library(project, clinic)
     # The taper plan and the clinician's note are made when a clinician added their section;
     # asked for by name without it, they are refused.
-    absent = [id for id in candidates if id in ON_REQUEST and ON_REQUEST[id] not in data]
-    wanted, empty = letters_wanted(data, [id for id in candidates if id not in absent])
-    # The wallet card goes beside the person's own letters; named by --only, it comes alone.
-    beside = {h.id for h in letters if KINDS[h.kind].with_letters}
-    mine = [id for id in wanted if id not in ON_REQUEST and id not in beside]
-    if not only and not mine:
-        wanted = [id for id in wanted if id not in beside]
+    wanted, mine, empty, absent = letters_for(data, letters_of(english), only)
     made = Made(skipped=[_skipped(id, shown, found.lines) for id in empty])
     # Messages in the letters' language, as far as it is known before the file is checked.
     words = load_language(project.strings, _language_told(lang, data)).strings
@@ -179,7 +216,7 @@ def build_letters(
     made.settings = resolve(region, paper, values, clinic, lang)
     edition = Edition(made.settings.paper, large_print)
     # Just the sheets these letters need, so a translation need not be complete to make them.
-    needed = [*wanted, *(h.id for h in english if KINDS[h.kind].beside_letters)]
+    needed = [*wanted, *beside_ids(english)]
     settings = made.settings
     with Renderer(project, clinic, settings.lang, settings.region, needed) as renderer:
         rendered = render_letters(renderer, values, edition, wanted, shown, found.lines)
@@ -218,6 +255,11 @@ def _cannot_write(out: Path, exc: OSError) -> Problem:
     else:
         reason = f"cannot be written ({exc.strerror or exc})"
     return Problem(_shown(out), f"{reason}: choose another folder with --out")
+
+
+def beside_ids(library: Library) -> list[str]:
+    """The sheets printed beside a person's letters (the how-to sheet)."""
+    return [h.id for h in library.handouts if KINDS[h.kind].beside_letters]
 
 
 def render_beside_letters(renderer: Renderer, edition: Edition) -> list[tuple[str, bytes]]:
@@ -296,18 +338,18 @@ def _too_long(
     return Problem(source, message, lines.get(key) if key else None, key)
 
 
-def _off_card(
+def off_card(
     letter: Handout,
     values: Mapping[str, Any],
-    exc: DoesNotFitError,
+    found: Sequence[Problem],
     source: str,
     lines: Mapping[str, int],
     alone: bool,
 ) -> Problem:
-    """Answers too long for the wallet card: name the longest on the side that overflowed,
-    the likeliest cause."""
+    """Answers too long for the wallet card (`found`: what the renderer found): name the
+    longest on the side that overflowed, the likeliest cause."""
     front, _, back = letter.body.partition('<div class="card-back"')
-    said = " ".join(p.message for p in exc.problems)
+    said = " ".join(p.message for p in found)
     key = _cause(letter, None, values, front if "card's front" in said else back)
     made = "" if alone else ", so no wallet card was made"
     message = (

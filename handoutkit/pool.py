@@ -17,14 +17,14 @@ from multiprocessing import util
 
 from .config import Clinic
 from .project import Project
-from .renderer import Job, Rendered, Renderer
+from .renderer import BOOKLETS, Job, Rendered, Renderer
 
 # One job gains nothing from a pool; from two on, workers import WeasyPrint side by side.
 MIN_JOBS_FOR_POOL = 2
 PARENT_CHECK_SECONDS = 0.5
 
-# A worker's renderers, one per language, made when its first job in that language arrives.
-_renderers: dict[str, Renderer] = {}
+# A worker's renderers, one per language and region, made when its first job in them arrives.
+_renderers: dict[tuple[str, str | None], Renderer] = {}
 _setup: tuple[Project, Clinic | None, tuple[str, ...] | None] | None = None
 
 
@@ -62,10 +62,11 @@ def _watch_parent(parent: int) -> None:
 
 def _run(job: Job) -> Rendered:
     assert _setup is not None
-    if job.lang not in _renderers:
+    made_in = (job.lang, job.region)
+    if made_in not in _renderers:
         project, clinic, only = _setup
-        _renderers[job.lang] = Renderer(project, clinic, job.lang, only=only)
-    return _renderers[job.lang].run(job)
+        _renderers[made_in] = Renderer(project, clinic, job.lang, job.region, only=only)
+    return _renderers[made_in].run(job)
 
 
 def default_jobs() -> int:
@@ -82,7 +83,8 @@ def run_jobs(
     only: Sequence[str] | None = None,
 ) -> Iterator[Rendered]:
     """Render every job, in any mix of editions and languages; results come in completion
-    order. The bytes never depend on order. A given renderer serves jobs in its language.
+    order. The bytes never depend on order. A given renderer serves jobs in its language that
+    name no region of their own.
 
     `only` (sheet ids) is the build's --only: renderers read just those sheets. After each
     result is consumed, follow_up (if given) may return more jobs; they go ahead of
@@ -95,15 +97,17 @@ def run_jobs(
             waiting.appendleft(job)
 
     if processes <= 1 or len(jobs) < MIN_JOBS_FOR_POOL:
-        renderers = {renderer.library.language.code: renderer} if renderer else {}
+        renderers = {(renderer.library.language.code, None): renderer} if renderer else {}
         own = []
         try:
             while waiting:
                 job = waiting.popleft()
-                if job.lang not in renderers:
-                    renderers[job.lang] = Renderer(project, clinic, job.lang, only=only)
-                    own.append(renderers[job.lang])
-                yield renderers[job.lang].run(job)
+                made_in = (job.lang, job.region)
+                if made_in not in renderers:
+                    made = Renderer(project, clinic, job.lang, job.region, only=only)
+                    renderers[made_in] = made
+                    own.append(made)
+                yield renderers[made_in].run(job)
                 more()
         finally:
             for made in own:
@@ -132,7 +136,7 @@ def run_jobs(
 
 def _longest_first(job: Job) -> tuple[bool, bool]:
     """Booklets, large print first, so no worker is left with a big job at the end."""
-    return (job.document != "booklet", not job.edition.large_print)
+    return (job.document not in BOOKLETS, not job.edition.large_print)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .config import Clinic
+from .editions import Edition
 from .output import write_atomic
 from .project import Project
 from .renderer import Job, Renderer
@@ -45,15 +46,16 @@ def write_previews(
     """One HTML file per job, beside its PDF; nothing in it points at this machine's files."""
     embed = _Embedder(resource_folders(project, clinic))
     renderers: dict[str, Renderer] = {}
-    styles: dict[tuple[str, str], str] = {}
+    styles: dict[tuple[Edition, str], str] = {}
     written = []
     for job in jobs:
         if job.lang not in renderers:
             renderers[job.lang] = Renderer(project, clinic, job.lang, only=only)
         renderer = renderers[job.lang]
-        key = (job.edition.name, job.lang)
+        edition = renderer.edition(job)  # the small booklet's pages are half-size
+        key = (edition, job.lang)
         if key not in styles:
-            sheets = stack(project, clinic, job.edition, renderer.library.language, screen=True)
+            sheets = stack(project, clinic, edition, renderer.library.language, screen=True)
             css = "\n".join(embed.css(sheet) for sheet in sheets)
             styles[key] = f"<style>\n{css}\n</style>\n"
         page = embed.html(renderer.html(job, preview=True), project.root.resolve())

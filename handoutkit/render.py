@@ -164,14 +164,17 @@ class Templates:
         self,
         bodies: Sequence[SheetBody],
         edition: Edition,
-        notes_page: bool,
+        notes: int,
         preview: bool = False,
     ) -> str:
+        """The booklet's page: cover, contents, sheets, notes pages; the folded booklet's
+        (a small edition) ends with a back cover after its notes pages."""
         reviewed = max(b.handout.reviewed for b in bodies)
         return self.env.get_template("booklet.html").render(
             pages=bodies,
             edition=edition.name,
             reviewed=reviewed,
-            notes_page=notes_page,
+            notes=notes,
+            back_cover=edition.small,
             preview=preview,
         )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .config import Clinic
-from .editions import Edition
+from .editions import DUPLEX, LANDSCAPE_POINTS, Edition
 from .errors import BuildError, Problem
 from .expect import Expect, SheetRule
 from .kinds import KINDS
@@ -24,8 +24,23 @@ from .quality import Report, check_sheet
 from .readability import SpanishScores
 from .render import SheetBody, Templates
 
-DOCUMENTS = ("sheet", "fillable", "avery", "booklet", "personal")
+DOCUMENTS = (
+    "sheet",
+    "fillable",
+    "avery",
+    "booklet",
+    "booklet-small",
+    "booklet-print",
+    "personal",
+)
 BOOKLET_ID = "booklet"
+# The booklet to fold and staple: its half-size pages (tagged, to read on a phone), and those
+# pages imposed two to a side of the edition's paper (print-only). Each is its own document.
+SMALL_ID = "booklet-small"
+PRINT_ID = "booklet-print"
+BOOKLETS = (BOOKLET_ID, SMALL_ID)  # laid out from every sheet in the booklet
+# Office staplers and folding by hand: at most 12 sheets of paper (research, next-features A5).
+MAX_FOLDED_PAGES = 48
 FILL_MODE = {"sheet": "blank", "fillable": "fillable", "avery": "blank", "personal": "personal"}
 # A twin of a sheet is named after it: <id>-fillable.pdf, and a card's <id>-avery.pdf.
 TWINS = ("fillable", "avery")
@@ -35,13 +50,21 @@ TWINS = ("fillable", "avery")
 class Job:
     """One output to make: which document, of which sheet, in which edition and language."""
 
-    document: str  # sheet | fillable | avery | booklet | personal
-    id: str  # the sheet's id, or "booklet"
+    document: str  # sheet | fillable | avery | booklet | booklet-small | booklet-print | personal
+    id: str  # the sheet's id, or the document's for the booklets
     edition: Edition
     lang: str = DEFAULT_LANG
     key: str = ""  # fingerprint of everything it is made from (incremental builds)
     # Booklets only: whether a notes page will be needed, guessed from the sheets' budgets.
     notes_page: bool = False
+    # The print layout only: which edge the printer flips on (long-edge turns the backs).
+    duplex: str = DUPLEX[0]
+    # The print layout only: the small booklet's PDF, once it is made. Not part of a key.
+    pages_pdf: bytes | None = field(default=None, compare=False, repr=False)
+    # The region whose crisis lines, law and date style it is made in; None: the clinic's.
+    region: str | None = None
+    # Letters for many patients: the CSV's data row it is for, so a result finds its patient.
+    row: int = 0
     # Personal letters only: the person's validated details. Never part of a key or a path.
     values: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
@@ -100,17 +123,26 @@ class Renderer:
         self.close()
 
     def source(self, job: Job) -> str:
-        if job.document == "booklet":
-            return f"{BOOKLET_ID} ({job.edition.name})"
+        if job.document in (*BOOKLETS, PRINT_ID):
+            return f"{job.id} ({job.edition.name})"
         return self.library.by_id(job.id).source
 
-    def html(self, job: Job, notes_page: bool | None = None, preview: bool = False) -> str:
-        """The job's complete HTML page (for a --html preview, with its footer as text)."""
-        if job.document == "booklet":
+    @staticmethod
+    def edition(job: Job) -> Edition:
+        """The edition the job's pages are laid out in: the small booklet's are half-size."""
+        return job.edition.folded() if job.document == SMALL_ID else job.edition
+
+    def html(self, job: Job, notes: int | None = None, preview: bool = False) -> str:
+        """The job's complete HTML page (for a --html preview, with its footer as text).
+
+        notes: how many notes pages the booklet ends with (the job's guess when None).
+        """
+        if job.document in BOOKLETS:
             if self._booklet_bodies is None:  # Converted once, for every edition.
                 self._booklet_bodies = [self.templates.body(h) for h in self.library.booklet]
-            notes = job.notes_page if notes_page is None else notes_page
-            return self.templates.booklet(self._booklet_bodies, job.edition, notes, preview)
+            notes = int(job.notes_page) if notes is None else notes
+            edition = self.edition(job)
+            return self.templates.booklet(self._booklet_bodies, edition, notes, preview)
         return self.templates.sheet(self._body(job), job.edition, preview, job.document)
 
     def _body(self, job: Job) -> SheetBody:
@@ -147,8 +179,9 @@ class Renderer:
             tuple(texts),
             tuple(v for v in (clinic.name, clinic.phone) if v) if clinic else (),
             f"{footer['page']} {{n}} {footer['page_of']} {{total}}",
-            job.edition.name,
-            booklet=job.document == "booklet",
+            job.edition.name if job.document != SMALL_ID else f"{job.edition.name}, small pages",
+            booklet=job.document in BOOKLETS,
+            back_cover=job.document == SMALL_ID,
         )
 
     @property
@@ -180,9 +213,13 @@ class Renderer:
             expect = self.expect(job, self.library.handouts)
             out = self.pdfs.render(self.html(job), job.edition, language, source, expect=expect)
             if out.pages % 2:
-                html = self.html(job, notes_page=not job.notes_page)
+                html = self.html(job, notes=int(not job.notes_page))
                 out = self.pdfs.render(html, job.edition, language, source, expect=expect)
             return out.data, out.pages, None, None
+        if job.document == SMALL_ID:
+            return (*self._folded(job), None, None)
+        if job.document == PRINT_ID:
+            return (*self._imposed(job), None, None)
         handout = self.library.by_id(job.id)
         body = self._body(job)
         html = self.templates.sheet(body, job.edition, document=job.document)
@@ -210,3 +247,48 @@ class Renderer:
         if report and report.problems:
             raise BuildError(list(report.problems))
         return out.data, out.pages, report, out.layout
+
+    def _folded(self, job: Job) -> tuple[bytes, int]:
+        """The small booklet, padded to whole folded sheets (a multiple of 4 pages) with notes
+        pages before its back cover. Its sheets have no page budget of their own (a page is
+        half the size); the booklet as a whole must still fold and staple by hand.
+
+        It is laid out without notes pages and counted; when the count is not a multiple of 4,
+        that layout is set aside unwritten and the booklet laid out again with the notes pages
+        it needs (each is a page of its own, so the count is then exact).
+        """
+        language, source = self.library.language, self.source(job)
+        edition = self.edition(job)
+        expect = self.expect(job, self.library.handouts)
+        html = self.html(job, notes=0)
+        out = self.pdfs.render(html, edition, language, source, expect=expect, accept=_folds)
+        if not out.data:
+            html = self.html(job, notes=-out.pages % 4)
+            out = self.pdfs.render(html, edition, language, source, expect=expect)
+        if not _folds(out.pages) or out.pages > MAX_FOLDED_PAGES:
+            raise BuildError(
+                Problem(
+                    source,
+                    f"the booklet to fold has {out.pages} pages; it must be a multiple of 4 "
+                    f"and at most {MAX_FOLDED_PAGES} ({MAX_FOLDED_PAGES // 4} sheets of paper) "
+                    "to fold and staple by hand",
+                )
+            )
+        return out.data, out.pages
+
+    def _imposed(self, job: Job) -> tuple[bytes, int]:
+        """The small booklet's pages two to a side, in the order that folds (impose.py)."""
+        from .impose import impose  # pypdf's writer: only when there is a booklet to impose
+
+        if job.pages_pdf is None:
+            raise BuildError(Problem(self.source(job), "the small booklet was not made"))
+        words = self.library.language.strings["booklet_print"]
+        title = words["title"].format(title=self.library.language.strings["booklet"]["title"])
+        note = (words["long_edge" if job.duplex == "long-edge" else "short_edge"], words["fold"])
+        sheet = LANDSCAPE_POINTS[job.edition.paper]
+        return impose(job.pages_pdf, note, title, job.duplex, self.source(job), sheet)
+
+
+def _folds(pages: int) -> bool:
+    """Whether a page count makes whole folded sheets of paper: 4 pages each."""
+    return pages % 4 == 0

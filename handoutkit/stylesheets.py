@@ -48,7 +48,8 @@ def stack(
     if screen:
         path = project.styles / SCREEN
         sheets.append(Stylesheet(SCREEN, path.read_text(encoding="utf-8"), path))
-    sheets.append(Stylesheet(f"words-{language.code}", language.page_css(edition.large_print)))
+    stacked = edition.large_print or edition.small  # no room for the page number beside
+    sheets.append(Stylesheet(f"words-{language.code}", language.page_css(stacked)))
     # Where the wallet cards sit on this paper (cards.py); card.css gives them their look.
     sheets.append(Stylesheet("cards", cards_css(edition.paper)))
     if clinic and clinic.accent:

@@ -31,6 +31,12 @@ EXPECTED_PATHS = {
     for h in HANDOUTS
     for document in KINDS[h.kind].documents(edition.endswith("-large"))
 } | {f"{edition}/booklet.pdf" for edition in EDITIONS}
+# Letter and A4 also fold a booklet: its small pages and their print layout.
+EXPECTED_PATHS |= {
+    f"{paper}/{name}.pdf"
+    for paper in ("letter", "a4")
+    for name in ("booklet-small", "booklet-print")
+}
 MADE = [
     (h, edition)
     for edition in EDITIONS
@@ -137,7 +143,14 @@ def test_manifest_lists_every_output_with_matching_hashes(real_build: Path):
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["bytes"] == len(data)
         assert entry["pages"] == len(PdfReader(real_build / entry["path"]).pages)
-        assert entry["kind"] in {*KINDS, "fillable", "avery", "booklet"}
+        assert entry["kind"] in {
+            *KINDS,
+            "fillable",
+            "avery",
+            "booklet",
+            "booklet-small",
+            "booklet-print",
+        }
         assert set(entry) == {
             "id",
             "edition",
@@ -155,7 +168,8 @@ def test_manifest_lists_every_output_with_matching_hashes(real_build: Path):
 def test_every_output_passes_pdf_ua1(real_build: Path):
     pdfs = sorted(real_build.rglob("*.pdf"))
     assert {p.relative_to(real_build).as_posix() for p in pdfs} == EXPECTED_PATHS
-    for pdf in pdfs:
+    # The print layout is for printing only: merged pages cannot keep their tags (impose.py).
+    for pdf in [p for p in pdfs if p.name != "booklet-print.pdf"]:
         report = page_validation.validate_pdf(pdf, profile="ua1")
         failures = [f"{f.rule_id}: {f.message}" for f in report.failures]
         assert report.is_compliant, (pdf.name, failures)
@@ -240,6 +254,6 @@ def test_a_booklet_is_laid_out_once_from_its_sheets_page_counts(
     built = build(Project(mini_project), [Edition()], tmp_path / "out", jobs=1)
     booklet = next(b for b in built if b.output.kind == "booklet")
     assert booklet.output.pages == 4  # cover, contents, two one-page sheets; no notes page
-    assert [s for s in sources if s.startswith("booklet")] == ["booklet (letter)"]
+    assert [s for s in sources if s.startswith("booklet ")] == ["booklet (letter)"]
     text = PdfReader(tmp_path / "out" / "letter" / "booklet.pdf").pages[3].extract_text()
     assert "Page 4 of 4" in text

@@ -26,13 +26,21 @@ def test_build_writes_sheets_booklet_and_manifest(mini_project: Path, capsys):
     code, stdout, stderr = run(capsys, "--project", str(mini_project), "--out", str(out))
     assert (code, stderr) == (0, "")
     assert sorted(p.name for p in (out / "letter").iterdir()) == [
+        "booklet-print.pdf",
+        "booklet-small.pdf",
         "booklet.pdf",
         "first-sheet.pdf",
         "second-sheet.pdf",
     ]
     assert "first-sheet" in stdout and "pages" in stdout and "size" in stdout
     manifest = json.loads((out / "manifest.json").read_text())
-    assert {e["id"] for e in manifest["outputs"]} == {"first-sheet", "second-sheet", "booklet"}
+    assert {e["id"]: e["kind"] for e in manifest["outputs"]} == {
+        "first-sheet": "handout",
+        "second-sheet": "handout",
+        "booklet": "booklet",
+        "booklet-small": "booklet-small",
+        "booklet-print": "booklet-print",
+    }
 
 
 def test_all_editions_in_one_run(mini_project: Path, capsys):
@@ -55,11 +63,14 @@ def test_all_editions_in_one_run(mini_project: Path, capsys):
     assert {p.parent.name for p in out.glob("*/*.pdf")} == folders
     assert {p.parent.name for p in out.glob("es/*/*.pdf")} == folders
     manifest = json.loads((out / "manifest.json").read_text())
-    assert len(manifest["outputs"]) == 2 * 4 * 3
+    # Two sheets and the booklet in each edition and language; Letter and A4 also fold one
+    # (small pages, print layout).
+    assert len(manifest["outputs"]) == 2 * (4 * 3 + 2 * 2)
     assert {e["lang"] for e in manifest["outputs"]} == {"en", "es"}
     # Several editions: the summary names each output with its folder.
-    assert "a4-large/first-sheet" in stdout and "24 PDFs in" in stdout
+    assert "a4-large/first-sheet" in stdout and "32 PDFs in" in stdout
     assert "es/a4-large/first-sheet" in stdout
+    assert "a4/booklet-print" in stdout and "es/a4/booklet-print" in stdout
 
 
 def test_all_editions_refuses_a_paper(mini_project: Path, capsys):
@@ -120,7 +131,8 @@ def test_overflowing_sheet_fails_and_names_the_spill(mini_project: Path, capsys)
     # The sheet that fitted is still written and listed; no booklet from a broken set.
     assert (out / "letter" / "first-sheet.pdf").exists()
     assert not (out / "letter" / "second-sheet.pdf").exists()
-    assert not (out / "letter" / "booklet.pdf").exists()
+    for name in ("booklet", "booklet-small", "booklet-print"):
+        assert not (out / "letter" / f"{name}.pdf").exists()
     manifest = json.loads((out / "manifest.json").read_text())
     assert [e["id"] for e in manifest["outputs"]] == ["first-sheet"]
 
@@ -176,7 +188,7 @@ def test_check_writes_nothing(mini_project: Path, capsys):
         "first-sheet   1.4",
         "second-sheet  1.5",
     ]
-    assert "\nok: 2 sheets and the booklet fit their page budgets in letter, " in stdout
+    assert "\nok: 2 sheets and the booklets fit their page budgets in letter, " in stdout
     assert sorted(p for p in mini_project.rglob("*")) == before
 
 

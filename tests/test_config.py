@@ -122,7 +122,10 @@ def test_clinic_name_and_phone_on_every_page(branded: Path):
     pdfs = sorted((branded / "a4").glob("*.pdf")) + sorted((branded / "a4-large").glob("*.pdf"))
     handouts = load_handouts(ROOT / "handouts", ROOT)
     made = sum(len(KINDS[h.kind].documents(large)) for h in handouts for large in (False, True))
-    assert len(pdfs) == made + 2  # + a booklet in each
+    # A booklet in each; A4 also folds one: small pages, print layout.
+    assert len(pdfs) == made + 2 + 2
+    # The print layout's pages are booklet-small's, read there.
+    pdfs = [pdf for pdf in pdfs if pdf.stem != "booklet-print"]
     # A letter is handed to someone else: it never names the clinic (its kind has no footer).
     # A wallet card names it with its phone (tests/data/clinic.toml has one), on every card.
     letter_ids = tuple(
@@ -159,9 +162,14 @@ def _letter_pages(reader: PdfReader, titles: set[str]) -> set[int]:
 
 
 def test_branded_outputs_are_a4_and_accessible(branded: Path):
+    # The booklet to fold: A5 pages, printed two to a landscape A4 side (a print layout only).
+    widths = {"booklet-small": 420, "booklet-print": 842}
     for pdf in sorted(branded.glob("a4*/*.pdf")):
         reader = PdfReader(pdf)
-        assert round(reader.pages[0].mediabox.width) == 595, "the clinic's paper is A4"
+        width = widths.get(pdf.stem, 595)
+        assert round(reader.pages[0].mediabox.width) == width, "the clinic's paper is A4"
+        if pdf.stem == "booklet-print":
+            continue
         report = page_validation.validate_pdf(pdf, profile="ua1")
         assert report.is_compliant, (pdf.name, [f.message for f in report.failures])
 

@@ -168,6 +168,8 @@ def test_a_sheet_left_out_of_the_booklet_is_still_built_on_its_own(mini_project:
         "letter/second-sheet.pdf",
         "letter/clinic-form.pdf",
         "letter/booklet.pdf",
+        "letter/booklet-small.pdf",
+        "letter/booklet-print.pdf",
     }
     booklet = " ".join(p.extract_text() for p in PdfReader(out / "letter" / "booklet.pdf").pages)
     assert "First sheet" in booklet and "Second sheet" in booklet

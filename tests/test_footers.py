@@ -17,6 +17,8 @@ HANDOUTS = {h.id: h for h in load_handouts(ROOT / "handouts", ROOT)}
 BY_TITLE = {h.title: h for h in HANDOUTS.values()}
 EDITIONS = ["letter", "a4", "letter-large", "a4-large"]
 BOTTOM_MARGIN = {False: 0.7 * 72, True: 0.8 * 72}  # print.css, large-print.css (points)
+SMALL_BOTTOM_MARGIN = 0.75 * 72  # booklet-small.css
+BOOKLETS = ("booklet", "booklet-small")
 CLINIC = ("Harbour Lane Clinic", "020 7946 0000")
 
 
@@ -24,10 +26,11 @@ def reviewed(handout) -> str:
     return f"Reviewed {handout.reviewed.day} {handout.reviewed:%B %Y}"
 
 
-def footer_of(pdf_page, large: bool) -> tuple[str, list[str]]:
+def footer_of(pdf_page, large: bool, small: bool = False) -> tuple[str, list[str]]:
     """The footer's text, and every way its runs leave the paper."""
     width = float(pdf_page.mediabox.width)
-    runs = [r for r in text_runs(pdf_page) if r.y < BOTTOM_MARGIN[large]]
+    bottom = SMALL_BOTTOM_MARGIN if small else BOTTOM_MARGIN[large]
+    runs = [r for r in text_runs(pdf_page) if r.y < bottom]
     outside = [
         f"'{r.text}' at x {r.x0:.1f}-{r.x1:.1f}, baseline {r.y:.1f} pt"
         for r in runs
@@ -39,8 +42,8 @@ def footer_of(pdf_page, large: bool) -> tuple[str, list[str]]:
 
 def sheet_of_each_page(reader: PdfReader, pdf: Path) -> list[str | None]:
     """Which sheet each page belongs to: the file's own, or, in a booklet, from its bookmarks;
-    None for the cover, contents and notes pages."""
-    if pdf.stem != "booklet":
+    None for the cover, contents, notes pages and the back cover."""
+    if pdf.stem not in BOOKLETS:
         return [pdf.stem.removesuffix("-fillable").removesuffix("-avery")] * len(reader.pages)
     marks = sorted(
         (reader.get_destination_page_number(item), BY_TITLE[item.title].id)
@@ -52,26 +55,30 @@ def sheet_of_each_page(reader: PdfReader, pdf: Path) -> list[str | None]:
     for (start, sheet), end in zip(marks, ends, strict=True):
         for index in range(start, end):
             pages[index] = sheet
-    last = " ".join(reader.pages[-1].extract_text().split())
-    if last.startswith("Notes"):
-        pages[-1] = None
+    for index in range(len(pages) - 1, 0, -1):
+        text = " ".join(reader.pages[index].extract_text().split())
+        if not text.startswith(("Notes", "Help, any time")):
+            break
+        pages[index] = None
     return pages
 
 
 def problems_in(folder: Path, large: bool, clinic: bool) -> list[str]:
     problems = []
-    for pdf in sorted(folder.glob("*.pdf")):
+    # The print layout's pages are booklet-small's, two to a side: read there.
+    for pdf in sorted(p for p in folder.glob("*.pdf") if p.stem != "booklet-print"):
         reader = PdfReader(pdf)
+        small = pdf.stem == "booklet-small"
         total = len(reader.pages)
         for index, (pdf_page, sheet) in enumerate(
             zip(reader.pages, sheet_of_each_page(reader, pdf), strict=True)
         ):
             where = f"{folder.name}/{pdf.name} page {index + 1}"
-            footer, outside = footer_of(pdf_page, large)
+            footer, outside = footer_of(pdf_page, large, small)
             problems += [f"{where}: off the paper: {o}" for o in outside]
-            if pdf.stem == "booklet" and index == 0:
+            if pdf.stem in BOOKLETS and (index == 0 or (small and index == total - 1)):
                 if footer:
-                    problems.append(f"{where}: the cover has a footer: {footer!r}")
+                    problems.append(f"{where}: a cover has a footer: {footer!r}")
                 continue
             kind = KINDS[HANDOUTS[sheet].kind] if sheet else None
             if kind is not None and not kind.page_numbers:
@@ -96,8 +103,10 @@ def problems_in(folder: Path, large: bool, clinic: bool) -> list[str]:
 def test_every_footer_reads_back_whole_and_on_the_paper(request, edition: str, clinic: bool):
     out = request.getfixturevalue("branded_build" if clinic else "real_build")
     folder = out / edition
-    # Every sheet, the fillable twin of each form, a card's Avery sheet, and the booklet.
+    # Every sheet, the fillable twin of each form, a card's Avery sheet, and the booklet; Letter
+    # and A4 also have the booklet to fold (its small pages and its print layout).
     large = edition.endswith("-large")
     made = sum(len(KINDS[h.kind].documents(large)) for h in HANDOUTS.values()) + 1
+    made += 0 if large else 2
     assert len(list(folder.glob("*.pdf"))) == made
     assert problems_in(folder, edition.endswith("-large"), clinic) == []

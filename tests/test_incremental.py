@@ -38,13 +38,18 @@ def test_a_second_build_reuses_everything(tmp_path: Path):
     assert outputs(tmp_path / "out") == before
 
 
-def test_editing_one_sheet_renders_only_it_and_the_booklet(tmp_path: Path):
+def test_editing_one_sheet_renders_only_it_and_the_booklets(tmp_path: Path):
     project = Project(copy_project(tmp_path / "p"))
     build(project, EDITIONS, tmp_path / "out", jobs=1)
     sheet = project.handouts / "03-supporting-someone.md"
     sheet.write_text(sheet.read_text().replace("Take breaks,", "Take short breaks,"))
     again = build(project, EDITIONS, tmp_path / "out", jobs=1)
-    assert rendered(again) == ["letter/supporting-someone.pdf", "letter/booklet.pdf"]
+    assert rendered(again) == [
+        "letter/supporting-someone.pdf",
+        "letter/booklet.pdf",
+        "letter/booklet-small.pdf",
+        "letter/booklet-print.pdf",
+    ]
 
 
 def test_a_style_change_renders_everything(tmp_path: Path):
@@ -74,7 +79,8 @@ def test_output_is_identical_for_any_number_of_jobs(tmp_path: Path):
     build(Project(ROOT), editions, tmp_path / "two", jobs=2)
     one, two = outputs(tmp_path / "one"), outputs(tmp_path / "two")
     made = sum(len(KINDS[h.kind].documents(large)) for h in HANDOUTS for large in (False, True))
-    assert one.keys() == two.keys() and len(one) == made + 2  # + a booklet in each
+    # A booklet in each; A4 also folds one (small pages, print layout); large print has none.
+    assert one.keys() == two.keys() and len(one) == made + 2 + 2
     for name in one:
         assert one[name] == two[name], name
     manifest = (tmp_path / "one" / "manifest.json").read_text()
@@ -94,7 +100,8 @@ def test_a_build_with_nothing_to_do_never_imports_weasyprint(tmp_path: Path):
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False 0"
-    outputs = sum(len(KINDS[h.kind].documents(False)) for h in HANDOUTS) + 1  # + booklet
+    outputs = sum(len(KINDS[h.kind].documents(False)) for h in HANDOUTS)
+    outputs += 3  # the booklet, and the booklet to fold: its small pages and its print layout
     assert f"0 rendered, {outputs} unchanged and reused" in result.stdout
 
 
@@ -142,8 +149,12 @@ def test_a_withdrawn_sheets_outputs_are_removed_and_nothing_else(
     assert listed == {
         "letter/first-sheet.pdf",
         "letter/booklet.pdf",
+        "letter/booklet-small.pdf",
+        "letter/booklet-print.pdf",
         "a4/first-sheet.pdf",
         "a4/booklet.pdf",
+        "a4/booklet-small.pdf",
+        "a4/booklet-print.pdf",
         "../secret.pdf",  # not the build's to judge: left listed, never deleted
     }
     for path, data in mine.items():

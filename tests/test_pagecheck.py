@@ -3,6 +3,7 @@ a long line hides, clips or pushes off the paper fails the build, naming the she
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,9 +68,47 @@ def test_the_booklet_is_checked_page_by_page(mini_project: Path, tmp_path: Path)
         mini_project, ".contents ~ #second-sheet .crisis { visibility: hidden; }", "booklet.css"
     )
     lines = failures(mini_project, tmp_path / "out")
-    assert lines == [f"booklet (letter): page 4, sheet second-sheet: {CRISIS_GONE}"]
+    # Both booklets: the one to read, and the small pages of the one to fold.
+    assert lines == [
+        f"booklet (letter): page 4, sheet second-sheet: {CRISIS_GONE}",
+        f"booklet (letter, small pages): page 4, sheet second-sheet: {CRISIS_GONE}",
+    ]
     assert (tmp_path / "out" / "letter" / "second-sheet.pdf").exists()
-    assert not (tmp_path / "out" / "letter" / "booklet.pdf").exists()
+    for name in ("booklet", "booklet-small", "booklet-print"):
+        assert not (tmp_path / "out" / "letter" / f"{name}.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".back-cover .help-lines { display: none; }",
+        ".back-cover .number { color: #fff; }",
+        ".back-cover .help-lines { font-size: 2pt; }",
+    ],
+)
+def test_a_back_cover_without_its_crisis_lines_fails_the_build(
+    mini_project: Path, tmp_path: Path, css: str
+):
+    add_css(mini_project, css, "booklet-small.css")
+    lines = failures(mini_project, tmp_path / "out")
+    assert len(lines) == 1
+    # Caught on the first layout, before the notes pages that pad it are counted.
+    assert re.fullmatch(
+        r"booklet \(letter, small pages\): page \d+: the back cover does not show '.+'; "
+        "it must show every line",
+        lines[0],
+    )
+    assert (tmp_path / "out" / "letter" / "booklet.pdf").exists()  # the booklet to read is fine
+    assert not (tmp_path / "out" / "letter" / "booklet-print.pdf").exists()
+
+
+def test_nothing_may_follow_the_back_cover(mini_project: Path, tmp_path: Path):
+    template = mini_project / "templates" / "booklet.html"
+    after = '<section class="notes"><h1>Notes</h1></section>\n{% endblock %}'
+    template.write_text(template.read_text().replace("{% endblock %}", after))
+    lines = failures(mini_project, tmp_path / "out")
+    assert lines[-1].endswith("the last page is not the back cover; nothing may follow it")
+    assert lines[-1].startswith("booklet (letter, small pages): page ")
 
 
 def test_a_footer_without_its_review_date_or_clinic(mini_project: Path, tmp_path: Path):
@@ -143,3 +182,23 @@ def test_the_old_footer_read_back_from_its_pdf_is_off_the_paper(monkeypatch):
     assert clinic_line.y < 0, "drawn below the bottom edge of the paper"
     (date,) = [r for r in runs if r.text == "2026"]
     assert date.y < 0.8 * 72 and date.x0 < 50, "the review date wrapped onto a line of its own"
+
+
+@pytest.mark.parametrize(
+    "css, name",
+    [
+        (".cover { padding-top: 9in; }", "cover"),
+        (".back-cover { padding-top: 7in; }", "back cover"),
+    ],
+)
+def test_a_cover_that_runs_onto_a_second_page_fails_the_build(
+    mini_project: Path, tmp_path: Path, css: str, name: str
+):
+    add_css(mini_project, css, "booklet-small.css")
+    lines = failures(mini_project, tmp_path / "out")
+    assert any(
+        re.fullmatch(
+            rf"booklet \(letter, small pages\): page \d+: the {name} runs onto a second page", line
+        )
+        for line in lines
+    ), lines

@@ -185,8 +185,12 @@ def test_letters_render_without_notdef(rendered):
     code, warnings, out = rendered
     assert code == 0
     assert [w for w in warnings if ".notdef" in w] == []
-    # Beside the letters: how to use them (the person's own page, with no details on it).
-    expected = [f"{letter}.pdf" for letter in LETTERS] + ["using-your-letters.pdf"]
+    # Beside the letters: how to use them (the person's own page, with no details on it), and
+    # the wallet card with the person's name in their own script.
+    expected = [f"{letter}.pdf" for letter in LETTERS] + [
+        "using-your-letters.pdf",
+        "wallet-card.pdf",
+    ]
     assert sorted(p.name for p in out.iterdir()) == sorted(expected)
 
 

@@ -39,7 +39,12 @@ def test_watch_rebuilds_what_was_saved(tmp_path: Path):
         wait_for(rounds, 2)
         assert rounds[1].changed == ["handouts/01-first-sheet.md"]
         remade = sorted(b.output.path for b in rounds[1].built if not b.reused)
-        assert remade == ["letter/booklet.pdf", "letter/first-sheet.pdf"]
+        assert remade == [
+            "letter/booklet-print.pdf",
+            "letter/booklet-small.pdf",
+            "letter/booklet.pdf",
+            "letter/first-sheet.pdf",
+        ]
         sheet.write_text(sheet_text("first-sheet", "First", audience="doctor"))
         wait_for(rounds, 3)
         assert rounds[2].errors and "front matter 'audience'" in rounds[2].errors[0]

@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from handoutkit import Edition, Project, build, load_handouts
 from handoutkit.fields import BY_KEY, CHOICES, FIELDS, TEXT
 from handoutkit.kinds import KINDS
-from handoutkit.language import load_language
+from handoutkit.language import LANGS, load_language
 from handoutkit.web import Settings, create_app
 from handoutkit.web.forms import answers_from_details, letter_fields
 from handoutkit.web.security import CSP
@@ -193,7 +193,7 @@ def test_the_letter_form_shows_using_your_letters_when_the_project_has_it(client
     project = copy_project(tmp_path / "p")
     for path in (project / "handouts").glob("*-using-your-letters.md"):
         path.unlink()
-    assert Site(Settings(Project(project))).howto is None
+    assert Site(Settings(Project(project))).interface("en").howto is None
 
 
 def test_an_unknown_letter_or_page_is_a_404_page(client):
@@ -236,12 +236,13 @@ def test_static_files_are_served_by_the_app(client):
 
 
 def test_no_page_puts_anything_in_a_query_string(client):
-    """Forms post; links and assets carry no query: nothing typed can end up in a URL or log."""
+    """Forms post; links and assets carry no query but the pages' language (which is not
+    personal): nothing typed can end up in a URL or log."""
     for path in ("/", *(f"/letters/{letter}" for letter in LETTERS)):
         page = Page(client.get(path).text)
         assert page.links and page.actions
         for url in [*page.links, *page.actions]:
-            assert "?" not in url, (path, url)
+            assert url.partition("?")[2] in ("", *(f"lang={code}" for code in LANGS)), (path, url)
         assert 'method="get"' not in client.get(path).text.lower()
 
 
@@ -594,7 +595,7 @@ def test_every_response_carries_the_privacy_headers(client):
         client.get("/letters/physician-letter"),
         client.get("/healthz"),
         client.get("/nope"),
-        client.post("/letters/physician-letter", headers=SAME_SITE),  # 405
+        client.post("/healthz", headers=SAME_SITE),  # 405
         client.post("/letters/physician-letter.pdf", data=data, headers=SAME_SITE),
         client.post("/letters/physician-letter.pdf", data={}, headers=SAME_SITE),
         client.post("/letters/physician-letter/details.toml", data=data, headers=SAME_SITE),

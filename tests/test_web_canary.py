@@ -125,6 +125,10 @@ def test_nothing_typed_is_kept_logged_or_put_in_a_url(tmp_path: Path):
                 preview = go("POST", f"/letters/{letter}/preview", data=good, headers=same)
                 assert preview.json()["status"] == "ok"
                 go("POST", f"/letters/{letter}/preview", data=everywhere(canary, letter))
+                # The switch to the other language sends the answers back in the page itself.
+                switched = go("POST", f"/letters/{letter}?lang=es", data=good, headers=same)
+                assert switched.status_code == 200 and canary in switched.text
+                go("POST", f"/letters/{letter}.pdf?lang=es", data=everywhere(canary, letter))
                 upload = {"answers": (f"{canary}.toml", saved.content)}
                 opened = go("POST", "/details", data={"letter": letter}, files=upload, headers=same)
                 assert opened.status_code == 200 and canary in opened.text

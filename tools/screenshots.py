@@ -1,14 +1,17 @@
 """Screenshots of every web page at phone (320 px) and desktop (1280 px) widths, to look at.
 
-    .venv/bin/python tools/screenshots.py [OUT]     (default OUT: build/screenshots)
+    .venv/bin/python tools/screenshots.py [OUT] [--lang es] [--project DIR]
+    (default OUT: build/screenshots)
 
 Starts `handouts serve` on a free port, drives Debian's Chromium with Playwright, and writes
 full-page PNGs: home, every letter form (empty; the doctor letter and the taper plan also filled
-with the preview, and with errors), the same without JavaScript, and the not-found page.
+with the preview, and with errors), the same without JavaScript, and the not-found page. With
+--lang, the pages in that language (?lang=es), named <page>-<lang>-<width>.png.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -41,47 +44,56 @@ PLAN = {
 LETTERS = ("physician-letter", "employer-accommodation", "taper-plan", "work-limits-note")
 
 
-def shoot(out: Path) -> list[Path]:
+DOWNLOAD = "#letter-form .actions button"
+
+
+def shoot(out: Path, lang: str = "", project: Path | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory() as cwd, Served(Path(cwd)) as app, sync_playwright() as p:
+    query = f"?lang={lang}" if lang else ""
+    args = ("--project", str(project)) if project else ()
+    with (
+        tempfile.TemporaryDirectory() as cwd,
+        Served(Path(cwd), *args) as app,
+        sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for js in (True, False):
             for device, width in WIDTHS.items():
                 page = browser.new_page(
                     viewport={"width": width, "height": 900}, java_script_enabled=js
                 )
-                suffix = f"{device}{'' if js else '-nojs'}"
+                suffix = f"{lang + '-' if lang else ''}{device}{'' if js else '-nojs'}"
 
                 def save(name: str, page=page, suffix=suffix) -> None:
                     path = out / f"{name}-{suffix}.png"
                     page.screenshot(path=path, full_page=True)
                     written.append(path)
 
-                page.goto(app.url)
+                page.goto(app.url + query)
                 save("home")
                 for letter in LETTERS:
-                    page.goto(f"{app.url}letters/{letter}")
+                    page.goto(f"{app.url}letters/{letter}{query}")
                     save(letter)
-                page.goto(f"{app.url}letters/physician-letter")
-                page.get_by_role("button", name="Download my letter (PDF)").click()
+                page.goto(f"{app.url}letters/physician-letter{query}")
+                page.locator(DOWNLOAD).click()
                 page.wait_for_selector("#error-summary")
                 save("physician-letter-errors")
                 if js:
-                    page.goto(f"{app.url}letters/physician-letter")
+                    page.goto(f"{app.url}letters/physician-letter{query}")
                     for key, value in FILLED.items():
                         page.locator(f'[name="{key}"]').fill(value)
                     page.wait_for_selector("#preview-pages img", timeout=30_000)
                     page.wait_for_timeout(1500)
                     save("physician-letter-preview")
-                    page.goto(f"{app.url}letters/taper-plan")
+                    page.goto(f"{app.url}letters/taper-plan{query}")
                     for key, value in PLAN.items():
                         page.locator(f'[name="{key}"]').fill(value)
                     page.locator('[name="plan.split_tablets"][value="true"]').check()
                     page.wait_for_selector("#preview-pages img", timeout=30_000)
                     page.wait_for_timeout(1500)
                     save("taper-plan-preview")
-                page.goto(f"{app.url}no-such-page")
+                page.goto(f"{app.url}no-such-page{query}")
                 save("not-found")
                 page.close()
         browser.close()
@@ -89,6 +101,10 @@ def shoot(out: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "screenshots"
-    for path in shoot(target):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "build" / "screenshots")
+    parser.add_argument("--lang", default="", help="the pages' language, for example es")
+    parser.add_argument("--project", type=Path, help="another project (default: this one)")
+    options = parser.parse_args()
+    for path in shoot(options.out, options.lang, options.project):
         print(path)

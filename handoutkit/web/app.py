@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -33,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Guard:
     settings = settings or Settings.from_env()
     logs.install()
     site = Site(settings)
-    setup = worker.Setup(settings.project, settings.clinic, settings.lang, site.region)
+    setup = worker.Setup(settings.project, settings.clinic, settings.lang, site.region, site.only)
     pool = RenderPool(
         worker.start, setup, settings.workers, settings.queue, settings.render_timeout
     )
@@ -50,8 +51,10 @@ def create_app(settings: Settings | None = None) -> Guard:
     app = Starlette(
         routes=[
             Route("/", routes.home, name="home"),
-            Route("/letters/{id}", routes.letter_form, name="letter_form"),
+            # Before the form's own address, whose {id} would take "<id>.pdf" as well.
             Route("/letters/{id}.pdf", routes.letter_pdf, methods=["POST"], name="letter_pdf"),
+            # POST: the language switch on a form page, which keeps the answers.
+            Route("/letters/{id}", routes.letter_form, methods=["GET", "POST"], name="letter_form"),
             Route("/card.pdf", routes.card_pdf, methods=["POST"], name="card_pdf"),
             Route(
                 "/letters/{id}/details.toml",
@@ -68,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Guard:
             Route("/details", routes.open_answers, methods=["POST"], name="open_answers"),
             Route("/clear", routes.clear, methods=["POST"], name="clear"),
             Route("/handouts/{edition}/{name}.pdf", routes.handout, name="handout"),
+            Route("/handouts/{lang}/{edition}/{name}.pdf", routes.handout, name="handout_lang"),
             Route("/healthz", routes.healthz, name="healthz"),
             Mount("/static/fonts", StaticFiles(directory=FONT_ROOT / "files"), name="fonts"),
             Mount("/static", StaticFiles(directory=WEB / "static"), name="static"),
@@ -79,12 +83,13 @@ def create_app(settings: Settings | None = None) -> Guard:
     app.state.pool = pool
 
     async def refusal(status: int, scope: Scope) -> tuple[bytes, str]:
-        words = site.web["errors"]
+        ui = routes.interface(site, QueryParams(scope.get("query_string", b"")))
+        words = ui.web["errors"]
         key = REFUSALS.get(status, "server")
+        frame = routes.context(site, ui, app, scope.get("root_path", ""), None)
         html = site.render(
             "error.html",
-            url=routes.url_maker(app, scope.get("root_path", "")),
-            crisis=site.library.region,
+            **frame,
             title=words[f"{key}_title"],
             heading=words[f"{key}_title"],
             message=words[key],

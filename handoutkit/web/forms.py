@@ -19,6 +19,7 @@ from ..editions import PAPERS, Edition
 from ..errors import Problem
 from ..fields import BOOL, BY_KEY, CHOICES, DATE, FIELDS, NUMBER, NUMBERS, SECTIONS, TEXT, Field
 from ..kinds import KINDS
+from ..language import DEFAULT_LANG
 from ..placeholders import PLACEHOLDER
 from ..regions import REGIONS
 
@@ -32,7 +33,9 @@ def _setting(name: str) -> str:
 
 
 REGION, PAPER, LARGE_PRINT = _setting("region"), _setting("paper"), _setting("large_print")
-SETTINGS = (REGION, PAPER, LARGE_PRINT)
+# The letter's language, chosen apart from the page's (which travels in the URL as ?lang=).
+LETTER_LANG = "settings.lang" if "settings.lang" in BY_KEY else "letter_lang"
+SETTINGS = (REGION, PAPER, LARGE_PRINT, LETTER_LANG)
 TRUE, FALSE = "true", "false"
 UPLOAD, UPLOAD_ID = "answers", "f-answers"  # the file box of "Open my answers"
 FORM = "form"  # the source of problems the form finds itself, in its own words
@@ -108,6 +111,8 @@ class LetterForm:
     letter: Handout
     groups: tuple[Group, ...]
     fields: tuple[Field, ...]  # the details fields this letter prints, registry order
+    langs: tuple[str, ...] = ()  # the languages it can be made in
+    only_in: str = ""  # said when it is made in one language only, not the page's
 
     @property
     def keys(self) -> set[str]:
@@ -137,8 +142,12 @@ def build_form(
     strings: Mapping[str, Any],
     web: Mapping[str, Any],
     regions: Mapping[str, str],
+    langs: tuple[str, ...] = (),
 ) -> LetterForm:
-    """The letter's form: one group per details section it uses, then the print settings."""
+    """The letter's form: one group per details section it uses, then the print settings.
+
+    `langs` are the languages the letter can be made in; with more than one, the form asks.
+    """
     fields = letter_fields(letter.id)
     words = web["form"]
     groups = []
@@ -163,6 +172,11 @@ def build_form(
     if KINDS[letter.kind].large_print:
         large = Control(LARGE_PRINT, "checkbox", words["large_print"], words["large_print_label"])
         settings += (large,)
+    if len(langs) > 1:
+        names = words["letter_langs"]
+        options = tuple(Option(code, names.get(code, code)) for code in langs)
+        hint = words["letter_lang_hint"]
+        settings += (Control(LETTER_LANG, "radios", words["letter_lang"], hint, options),)
     # Whatever else the registry asks about how letters are made (not a letter's own detail).
     settings += tuple(
         Control(f.key, "radios", strings["fields"].get(f.key, {}).get("label", f.name), "",
@@ -171,7 +185,9 @@ def build_form(
         if f.section == "settings" and f.key not in SETTINGS and f.choices
     )  # fmt: skip
     groups.append(Group("settings", words["settings_heading"], settings))
-    return LetterForm(letter, tuple(groups), fields)
+    own = web["lang_tag"].split("-")[0]
+    only_in = words["only_in"].get(langs[0], "") if len(langs) == 1 and langs[0] != own else ""
+    return LetterForm(letter, tuple(groups), fields, langs, only_in)
 
 
 def _control(
@@ -255,8 +271,11 @@ def _same_words(hint: str, label: str) -> bool:
 # Answers: what the form shows and posts ---------------------------------------------------------
 
 
-def default_answers(form: LetterForm, today: dt.date, region: str, edition: Edition) -> Answers:
-    """A fresh form: today's date, every request ticked, the clinic's region and paper."""
+def default_answers(
+    form: LetterForm, today: dt.date, region: str, edition: Edition, lang: str = ""
+) -> Answers:
+    """A fresh form: today's date, every request ticked, the clinic's region and paper, and
+    the letter in the page's language (`lang`) when it can be made in it."""
     answers: Answers = {}
     for f in form.fields:
         if f.default == "today":
@@ -271,6 +290,8 @@ def default_answers(form: LetterForm, today: dt.date, region: str, edition: Edit
     answers.update(
         {REGION: region, PAPER: edition.paper, LARGE_PRINT: TRUE if edition.large_print else ""}
     )
+    if form.langs:
+        answers[LETTER_LANG] = lang if lang in form.langs else form.langs[0]
     return answers
 
 
@@ -344,11 +365,17 @@ def answers_from_details(data: Mapping[str, Any]) -> Answers:
 
 
 def settings_from_answers(
-    answers: Answers, default_region: str, default_edition: Edition, words: Mapping[str, str]
-) -> tuple[str, Edition, list[Problem]]:
-    """Region and edition chosen on the form, else the defaults; problems name the control.
+    answers: Answers,
+    default_region: str,
+    default_edition: Edition,
+    words: Mapping[str, str],
+    langs: tuple[str, ...] = (DEFAULT_LANG,),
+) -> tuple[str, Edition, str, list[Problem]]:
+    """Region, edition and the letter's language chosen on the form, else the defaults (the
+    letter's first language); problems name the control.
 
-    A setting the registry has is checked by validate_details with the other details.
+    A setting the registry has is checked by validate_details with the other details; the
+    letter's language is checked here as well, against the languages this letter comes in.
     """
     problems = []
     region = answers.get(REGION) or default_region
@@ -362,7 +389,13 @@ def settings_from_answers(
             problems.append(Problem(FORM, words["unknown_paper"], field=PAPER))
         paper = default_edition.paper
     large = answers.get(LARGE_PRINT) in (TRUE, "on")
-    return region, Edition(paper, large), problems
+    lang = answers.get(LETTER_LANG) or langs[0]
+    if lang not in langs:
+        registry = BY_KEY.get(LETTER_LANG)
+        if registry is None or lang in (registry.choices or ()):  # else the registry says it
+            problems.append(Problem(FORM, words["unknown_lang"], field=LETTER_LANG))
+        lang = langs[0]
+    return region, Edition(paper, large), lang, problems
 
 
 def longest_answer(form: LetterForm, answers: Answers) -> Field | None:
@@ -399,11 +432,13 @@ def messages(
         if problem.source == FORM:  # the form's own words, a whole sentence
             text = problem.message
         elif problem.field and problem.field in strings["fields"]:
-            # On a letter's own page "the physician-letter" is simply this letter.
-            said = problem.message.replace(f"the {form.letter.id}", web["form"]["this_letter"])
-            text = field_message(strings["fields"][problem.field]["label"], said)
+            # On a letter's own page "is required for the physician-letter" is for this letter.
+            named = strings["messages"]["required_for"].format(letter=form.letter.id)
+            said = problem.message.replace(named, web["form"]["required_here"])
+            label = strings["fields"][problem.field]["label"]
+            text = field_message(label, said, web["form"]["joined"])
         elif control is not None:
-            text = field_message(control.label, problem.message)
+            text = field_message(control.label, problem.message, web["form"]["joined"])
         else:
             text = str(problem).lstrip(": ")
         if control is not None:
@@ -412,8 +447,12 @@ def messages(
     return out
 
 
-def field_message(label: str, message: str) -> str:
-    """'Your full name is required': a field's label and the registry's message as one line."""
-    if re.match(r"(is|must|has|cannot|can) ", message):
+def field_message(label: str, message: str, joined: Iterable[str]) -> str:
+    """'Your full name is required': a field's label and the registry's message as one line.
+
+    A message that starts with one of the `joined` words ("is", "must"; in Spanish "es",
+    "debe") reads on from the label; any other follows it after a colon.
+    """
+    if any(message.startswith(word + " ") for word in joined):
         return f"{label} {message}"
     return f"{label}: {message}"

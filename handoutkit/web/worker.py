@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Clinic
 from ..editions import Edition
 from ..errors import HandoutError, Problem
 from ..kinds import KINDS
+from ..language import DEFAULT_LANG
 from ..personal import render_letters
 from ..project import Project
 from ..renderer import BOOKLET_ID, Job, Renderer
@@ -28,8 +29,10 @@ class Setup:
 
     project: Project
     clinic: Clinic | None
-    lang: str
+    lang: str  # the default language, the one a worker warms up with
     region: str  # the default region (the clinic's), used for handouts
+    # Per language, the sheets to read when its translation is still in progress (None: all).
+    only: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class LetterTask:
     edition: Edition
     region: str
     preview: bool = False
+    lang: str = DEFAULT_LANG  # the letter's language, chosen apart from the page's
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class HandoutTask:
 
     name: str  # <id>, <id>-fillable, <id>-avery or booklet
     edition: Edition
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True)
@@ -65,17 +70,19 @@ class Result:
 
 
 class Worker:
-    """One Renderer per region, made on first use and kept warm."""
+    """One Renderer per language and region, made on first use and kept warm."""
 
     def __init__(self, setup: Setup):
         self.setup = setup
-        self._renderers: dict[str, Renderer] = {}
+        self._renderers: dict[tuple[str, str], Renderer] = {}
 
-    def renderer(self, region: str) -> Renderer:
-        if region not in self._renderers:
+    def renderer(self, region: str, lang: str | None = None) -> Renderer:
+        key = (lang or self.setup.lang, region)
+        if key not in self._renderers:
             setup = self.setup
-            self._renderers[region] = Renderer(setup.project, setup.clinic, setup.lang, region)
-        return self._renderers[region]
+            only = setup.only.get(key[0])
+            self._renderers[key] = Renderer(setup.project, setup.clinic, key[0], region, only)
+        return self._renderers[key]
 
     def warm(self) -> None:
         """Import WeasyPrint and load the fonts now, so the first person does not wait for it."""
@@ -89,30 +96,28 @@ class Worker:
         return self.handout(task)
 
     def letter(self, task: LetterTask) -> Result:
-        renderer = self.renderer(task.region)
+        renderer = self.renderer(task.region, task.lang)
         try:
             rendered = render_letters(renderer, task.values, task.edition, [task.letter])
         except HandoutError as exc:
             return Result(problems=tuple(exc.problems))
-        # Only the letter asked for (render_letters names it, e.g. <id>-large.pdf).
+        # Only the letter asked for (render_letters names it, e.g. <id>-large-es.pdf).
         [(name, data)] = [(n, d) for n, d in rendered if n.startswith(task.letter)]
         pages, images = page_images(data, task.preview)
         warnings = tuple(getattr(rendered, "warnings", ()))
         return Result(name, data, pages, images, warnings=warnings)
 
     def handout(self, task: HandoutTask) -> Result:
-        renderer = self.renderer(self.setup.region)
+        renderer = self.renderer(self.setup.region, task.lang)
         if task.name == BOOKLET_ID:
             handouts = renderer.library.booklet
             pages = 2 + sum(h.page_budget(task.edition.large_print) for h in handouts)
-            job = Job(
-                "booklet", BOOKLET_ID, task.edition, self.setup.lang, notes_page=pages % 2 == 1
-            )
+            job = Job("booklet", BOOKLET_ID, task.edition, task.lang, notes_page=pages % 2 == 1)
         elif task.name.endswith(("-fillable", "-avery")):
             id, document = task.name.rsplit("-", 1)
-            job = Job(document, id, task.edition, self.setup.lang)
+            job = Job(document, id, task.edition, task.lang)
         else:
-            job = Job("sheet", task.name, task.edition, self.setup.lang)
+            job = Job("sheet", task.name, task.edition, task.lang)
         result = renderer.run(job)
         return Result(task.name, result.data, result.pages, problems=result.problems)
 
