@@ -247,8 +247,8 @@ def test_saved_answers_open_again_and_make_the_other_letter(app, page, tmp_path)
     page.goto(f"{app.url}letters/employer-accommodation")
     page.locator("details.open-answers summary").click()
     page.set_input_files("#f-answers", saved)
-    page.get_by_role("button", name="Open my answers").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the upload posts the form; wait for the page it answers
+        page.get_by_role("button", name="Open my answers").click()
     assert page.locator('[name="person.name"]').input_value() == "Ana Pérez"
     assert page.locator('[name="medication.name"]').input_value() == "clonazepam"
     # The employer letter asks for at least one limit and one change: nothing is chosen for them.
