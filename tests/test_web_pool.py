@@ -114,6 +114,25 @@ def test_an_exception_in_a_task_reports_its_type_only():
     run(go())
 
 
+def test_a_worker_is_retired_after_its_share_of_tasks_and_a_fresh_one_serves():
+    async def go():
+        pool = RenderPool(sleeper, None, workers=1, queue=4, timeout=5, max_tasks=2)
+        await pool.start()
+        try:
+            first = [await pool.run(0.01) for _ in range(2)]
+            # The third waits for the fresh worker rather than being refused or lost.
+            later = [await pool.run(0.01) for _ in range(2)]
+            return first, later, pool.retired, pool.replaced
+        finally:
+            await pool.close()
+
+    first, later, retired, replaced = run(go())
+    assert first[0] == first[1] and later[0] == later[1]
+    assert later[0] != first[0]
+    assert not _alive(first[0])
+    assert (retired, replaced) == (2, 0)
+
+
 def test_a_worker_that_cannot_start_stops_the_pool_starting():
     async def go():
         pool = RenderPool(broken, None, workers=1, queue=0, timeout=5)

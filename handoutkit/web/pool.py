@@ -103,6 +103,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.pid: int | None = None
+        self.tasks = 0  # tasks answered, for retiring it after `max_tasks`
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -134,7 +135,9 @@ class RenderPool:
     """`workers` warm processes; at most `queue` requests wait; a render gets `timeout` seconds.
 
     `factory(setup)` runs once in each worker and returns the function that handles a task.
-    Both must be picklable (module-level), as must tasks and results.
+    Both must be picklable (module-level), as must tasks and results. A worker that has answered
+    `max_tasks` tasks is retired and a fresh one started: WeasyPrint's C libraries keep about
+    50 KB a letter that Python never sees, so a worker kept for ever grows without bound.
     """
 
     def __init__(
@@ -144,11 +147,13 @@ class RenderPool:
         workers: int = 2,
         queue: int = 16,
         timeout: float = 10.0,
+        max_tasks: int | None = 300,
     ):
         if workers < 1 or queue < 0:
             raise ValueError("a pool needs at least one worker and a queue of 0 or more")
         self.factory, self.setup = factory, setup
         self.size, self.queue, self.timeout = workers, queue, timeout
+        self.max_tasks = max_tasks
         self._context = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
@@ -158,6 +163,7 @@ class RenderPool:
         self._spawner = ThreadPoolExecutor(1, thread_name_prefix="render-spawn")
         self._closed = False
         self.replaced = 0  # workers replaced after a timeout or crash, for monitoring and tests
+        self.retired = 0  # workers replaced after max_tasks, likewise
 
     @property
     def pids(self) -> list[int]:
@@ -229,7 +235,11 @@ class RenderPool:
             self._replace(worker, "stopped")
             raise Crashed from None
         assert self._idle is not None
-        self._idle.put_nowait(worker)
+        worker.tasks += 1
+        if self.max_tasks and worker.tasks >= self.max_tasks and not self._closed:
+            self._retire(worker)
+        else:
+            self._idle.put_nowait(worker)
         if status == "error":
             raise WorkerError(payload)
         return payload
@@ -243,6 +253,19 @@ class RenderPool:
             return
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._spawner, self._new_worker)
+        future.add_done_callback(self._arrived)
+
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker that did its share and start a fresh one, off the event loop."""
+        self.retired += 1
+        with self._lock:
+            self._all.discard(worker)
+
+        def renew() -> _Worker:
+            worker.stop(grace=STOP_GRACE)
+            return self._new_worker()
+
+        future = asyncio.get_running_loop().run_in_executor(self._spawner, renew)
         future.add_done_callback(self._arrived)
 
     def _arrived(self, future: asyncio.Future) -> None:
