@@ -140,7 +140,14 @@ def test_a_killed_build_leaves_every_earlier_pdf_whole(tmp_path: Path):
         "--jobs",
         "1",
     ]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, start_new_session=True)
+    # A process killed with SIGKILL cannot remove WeasyPrint's font folder: keep it in this
+    # test's own folder, not the machine's temporary directory.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, start_new_session=True, env=env
+    )
     for line in child.stdout:
         if "wrote" in line:
             break
