@@ -8,7 +8,7 @@ from typing import Any
 
 import jinja2
 
-from . import cards, placeholders, plan, qr
+from . import blankrows, cards, placeholders, plan, qr
 from .config import Clinic
 from .content import Handout
 from .editions import Edition
@@ -95,6 +95,8 @@ class Templates:
             html = html.replace(STEPS_MARK, self._steps(mode, details))
         if kind.qr_codes:
             html = qr.add_codes(html, lambda url: self.language.text("qr.alt", address=url))
+        if mode == "blank":
+            html = blankrows.flatten(html)
         sources: list[str] = []
         for source in handout.sources:
             # A source "[[region:employer_sources]]" stands for that list of the region's sources.
