@@ -11,14 +11,14 @@ EXTENSIONS = ["tables", "attr_list", "md_in_html", "sane_lists", "smarty", "toc"
 
 
 class _TwoColumnRows(Treeprocessor):
-    """Mark each two-column list of an even number of items for a grid of half as many rows.
+    """Mark each two-column list for a grid of half as many rows (rounded up).
 
-    WeasyPrint balances CSS columns by laying the list out again and again: a tenth to a sixth
+    WeasyPrint balances CSS columns by laying the list out again and again: a tenth to a fifth
     of such a sheet's time. Items of one line each (as these lists are written) split in half,
-    which is where balancing splits them, so a grid (handout.css) places them the same way in
-    one pass; and the list stays one list in the PDF's tags, where balanced columns tagged each
-    column as a list of its own. Odd counts keep the columns: balancing leaves space under them
-    that varies with the count and with how near the page's foot the list falls.
+    the first column the longer, which is where balancing splits them, so a grid (handout.css)
+    places them the same way in one pass; and the list stays one list in the PDF's tags, where
+    balanced columns tagged each column as a list of its own. Under an odd count balancing
+    leaves some space (class "odd"; handout.css adds it back).
     """
 
     def run(self, root):
@@ -29,10 +29,11 @@ class _TwoColumnRows(Treeprocessor):
             if len(div) != 1 or len(lists) != 1:
                 continue
             items = [child for child in lists[0] if child.tag == "li"]
-            if not items or len(items) % 2 or len(items) != len(lists[0]):
+            if not items or len(items) != len(lists[0]):
                 continue
-            div.set("class", div.get("class") + " by-rows")
-            lists[0].set("style", f"grid-template-rows: repeat({len(items) // 2}, auto)")
+            div.set("class", div.get("class") + (" by-rows odd" if len(items) % 2 else " by-rows"))
+            rows = (len(items) + 1) // 2
+            lists[0].set("style", f"grid-template-rows: repeat({rows}, auto)")
 
 
 class _TwoColumnRowsExtension(Extension):

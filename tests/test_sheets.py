@@ -269,10 +269,15 @@ def list_sizes(pdf: Path) -> list[int]:
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_a_two_column_list_reads_as_one_list(real_build: Path, paper: str):
-    # Balanced CSS columns tagged each column as a list of its own; the grid keeps one list.
-    items = re.findall(r"^- (.+)$", (PARTIALS / "symptoms.md").read_text(), re.M)
-    assert len(items) % 2 == 0  # an odd count keeps balanced columns (markup.py)
-    assert len(items) in list_sizes(real_build / paper / "understanding-withdrawal.pdf")
+    # Balanced CSS columns tagged each column as a list of its own; the grid keeps one list,
+    # of an even count of items (the symptoms) or an odd one (the red flags).
+    sizes = list_sizes(real_build / paper / "understanding-withdrawal.pdf")
+    counts = []
+    for partial in ("symptoms.md", "red-flags.md"):
+        items = re.findall(r"^- (.+)$", (PARTIALS / partial).read_text(), re.M)
+        assert len(items) in sizes, partial
+        counts.append(len(items) % 2)
+    assert counts == [0, 1]
 
 
 @pytest.mark.parametrize(
