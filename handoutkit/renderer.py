@@ -110,6 +110,8 @@ class Renderer:
         self._pdf = None  # WeasyPrint is imported only once there is a PDF to make.
         self._print_css = project.styles / "print.css"
         self._booklet_bodies: list[SheetBody] | None = None
+        # A sheet's body is the same in every edition: converted once (never a person's).
+        self._bodies: dict[tuple[str, str], SheetBody] = {}
 
     def close(self) -> None:
         """Remove what rendering left in the temporary directory; the renderer stays usable."""
@@ -146,8 +148,13 @@ class Renderer:
         return self.templates.sheet(self._body(job), job.edition, preview, job.document)
 
     def _body(self, job: Job) -> SheetBody:
-        handout = self.library.by_id(job.id)
-        return self.templates.body(handout, FILL_MODE[job.document], job.values)
+        handout, mode = self.library.by_id(job.id), FILL_MODE[job.document]
+        if job.values is not None:
+            return self.templates.body(handout, mode, job.values)
+        key = (job.id, mode)
+        if key not in self._bodies:
+            self._bodies[key] = self.templates.body(handout, mode)
+        return self._bodies[key]
 
     def run(self, job: Job) -> Rendered:
         """Render a job; problems come back in the result rather than raised, for the pool."""
