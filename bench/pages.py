@@ -55,7 +55,7 @@ def timings(run, rounds: int) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="timed renders of each job")
+    parser.add_argument("--rounds", type=int, default=5, help="timed renders of each job")
     parser.add_argument("--paper", choices=("letter", "a4"), default="letter")
     parser.add_argument("--large-print", action="store_true")
     args = parser.parse_args(argv)
