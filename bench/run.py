@@ -52,9 +52,10 @@ def timed(command: list[str], **kwargs) -> Took:
     started, cpu = time.perf_counter(), _children_cpu()
     # The Spanish builds warn of crisis lines still to confirm (on purpose, every time): shown
     # only when a command fails, so the figures are not lost among them.
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    kwargs.setdefault("stderr", subprocess.PIPE)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, **kwargs)
     if done.returncode:
-        sys.stderr.write(done.stderr.decode(errors="replace"))
+        sys.stderr.write((done.stderr or b"").decode(errors="replace"))
         done.check_returncode()
     return Took(time.perf_counter() - started, _children_cpu() - cpu)
 
