@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from weasyprint import HTML
 
@@ -110,3 +112,20 @@ def test_flat_rows_put_every_label_and_line_where_nested_rows_do(id, edition, mo
     placed = _placed(flat, renderer, edition)
     assert any(kind == "line" for _, kind, *_ in placed)
     assert placed == _placed(nested, renderer, edition)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_row_of_a_sheet_to_fill_by_hand_is_rewritten(lang: str):
+    """A row left nested still looks right but costs twice the layout: a new way of writing a
+    blank (or a label with markup the pattern does not know) should be noticed here."""
+    renderer = Renderer(Project(ROOT), lang=lang)
+    rows = {}
+    for handout in renderer.library.handouts:
+        html = renderer.html(Job("sheet", handout.id, Edition("letter")))
+        for row in re.findall(r'<div class="blanks[^"]*"', html):
+            rows.setdefault(row, []).append(handout.id)
+    assert rows, "no rows of blanks found"
+    assert set(rows) <= {
+        '<div class="blanks flat"',
+        '<div class="blanks story single"',
+    }, {row: ids for row, ids in rows.items()}
