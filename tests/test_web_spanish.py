@@ -436,3 +436,26 @@ def test_the_wallet_card_s_page_and_card_keep_the_language(client):
     assert response.status_code == 200, response.text[:2000]
     assert response.headers["content-disposition"] == 'attachment; filename="wallet-card-es.pdf"'
     assert PdfReader(io.BytesIO(response.content)).trailer["/Root"]["/Lang"] == "es-US"
+
+
+@pytest.mark.parametrize(
+    ("lang", "card", "letter"),
+    [
+        ("en", "Language of the card", "Language of the letter"),
+        ("es", "Idioma de la tarjeta", "Idioma de la carta"),
+    ],
+)
+def test_the_language_question_names_what_is_made(client, lang, card, letter):
+    """The wallet card's page asks for the card's language, a letter's page for the letter's."""
+    card_page = client.get(f"/letters/wallet-card?lang={lang}").text
+    letter_page = client.get(f"/letters/{LETTER}?lang={lang}").text
+    assert card in card_page and letter not in card_page
+    assert letter in letter_page and card not in letter_page
+
+
+def test_no_hint_on_a_form_is_written_in_details_file_syntax(client):
+    """A form's hints are read by people filling in a form, not a details file: no quote marks."""
+    for id in ("wallet-card", LETTER):
+        for lang in ("en", "es"):
+            page = client.get(f"/letters/{id}?lang={lang}").text
+            assert "&#34;&#34;" not in page and '""' not in page.replace('=""', "")

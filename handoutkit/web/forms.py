@@ -175,8 +175,10 @@ def build_form(
     if len(langs) > 1:
         names = words["letter_langs"]
         options = tuple(Option(code, names.get(code, code)) for code in langs)
-        hint = words["letter_lang_hint"]
-        settings += (Control(LETTER_LANG, "radios", words["letter_lang"], hint, options),)
+        # The question names what is being made: a letter, or a wallet card.
+        made = "card" if letter.kind == "card" else "letter"
+        label, hint = words[f"{made}_lang"], words[f"{made}_lang_hint"]
+        settings += (Control(LETTER_LANG, "radios", label, hint, options),)
     # Whatever else the registry asks about how letters are made (not a letter's own detail).
     settings += tuple(
         Control(f.key, "radios", strings["fields"].get(f.key, {}).get("label", f.name), "",
