@@ -18,7 +18,15 @@ from pypdf import PdfReader
 
 from handoutkit.fields import BY_KEY
 
-from .web_helpers import CHROMIUM, CHROMIUM_ARGS, Served
+from .web_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Served,
+    axe_failures,
+    refuse_app_script,
+    reported,
+    wider_than,
+)
 
 DOWNLOAD = "#letter-form .actions button"
 INSTALL = "sh tools/system-libs.sh --browser   (as root: apt-get install chromium)"
@@ -330,9 +338,7 @@ def test_no_page_scrolls_sideways_at_320_px(app, browser, javascript):
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     page = context.new_page()
     try:
-        for name in _pages_to_check(page, app):
-            width = page.evaluate("() => document.documentElement.scrollWidth")
-            assert width <= 320, (name, width)
+        assert wider_than(page, _pages_to_check(page, app), 320) == {}
     finally:
         context.close()
 
@@ -344,16 +350,10 @@ def test_axe_finds_no_violation_on_any_page(app, browser, javascript):
     axe = Axe()
     context = browser.new_context()
     if not javascript:
-        # axe itself needs script, so the page is shown as without JavaScript by refusing the
-        # app's own script: the no-js page, its hidden parts hidden.
-        context.route("**/static/app.js", lambda route: route.abort())
+        refuse_app_script(context)
     page = context.new_page()
     try:
-        failures = {}
-        for name in _pages_to_check(page, app):
-            results = axe.run(page)
-            if results.violations_count:
-                failures[name] = results.generate_report()
+        failures = axe_failures(axe, page, _pages_to_check(page, app))
         if javascript:  # the preview, once it shows the letter, and the sheet's text open
             page.goto(f"{app.url}letters/physician-letter")
             page.locator('[name="person.name"]').fill("Ana Pérez")
@@ -362,9 +362,7 @@ def test_axe_finds_no_violation_on_any_page(app, browser, javascript):
             if page.locator("details.howto").count():
                 page.locator("details.howto summary").click()
             page.locator("details.open-answers summary").click()
-            results = axe.run(page)
-            if results.violations_count:
-                failures["preview"] = results.generate_report()
-        assert failures == {}, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+            failures |= axe_failures(axe, page, ["preview"])
+        assert failures == {}, reported(failures)
     finally:
         context.close()

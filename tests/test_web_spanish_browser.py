@@ -12,7 +12,15 @@ from pypdf import PdfReader
 
 from .test_web_browser import DOWNLOAD, _need_browser, check_letter, focused, tab_to
 from .test_web_spanish import spanish_project
-from .web_helpers import CHROMIUM, CHROMIUM_ARGS, Served
+from .web_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Served,
+    axe_failures,
+    refuse_app_script,
+    reported,
+    wider_than,
+)
 
 PAGES = (
     "",
@@ -127,9 +135,7 @@ def test_no_spanish_page_scrolls_sideways_at_320_px(app, browser):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
-        for name in _pages_to_check(page, app):
-            width = page.evaluate("() => document.documentElement.scrollWidth")
-            assert width <= 320, (name, width)
+        assert wider_than(page, _pages_to_check(page, app), 320) == {}
     finally:
         context.close()
 
@@ -141,15 +147,16 @@ def test_axe_finds_no_violation_on_any_spanish_page(app, browser, javascript):
     axe = Axe()
     context = browser.new_context()
     if not javascript:
-        context.route("**/static/app.js", lambda route: route.abort())
+        refuse_app_script(context)
     page = context.new_page()
-    try:
-        failures = {}
+
+    def spanish_pages():
         for name in _pages_to_check(page, app):
             assert page.locator("html").get_attribute("lang") == "es-US", name
-            results = axe.run(page)
-            if results.violations_count:
-                failures[name] = results.generate_report()
-        assert failures == {}, "\n".join(f"{k}:\n{v}" for k, v in failures.items())
+            yield name
+
+    try:
+        failures = axe_failures(axe, page, spanish_pages())
+        assert failures == {}, reported(failures)
     finally:
         context.close()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,3 +94,33 @@ class Served:
                 self.process.kill()
                 self.process.wait(5)
         time.sleep(0.1)  # let the reader thread take the last lines
+
+
+def wider_than(page, names: Iterable[str], width: int) -> dict[str, int]:
+    """The pages, each loaded as `names` yields its name, that scroll sideways past `width`."""
+    wide = {}
+    for name in names:
+        scrolled = page.evaluate("() => document.documentElement.scrollWidth")
+        if scrolled > width:
+            wide[name] = scrolled
+    return wide
+
+
+def refuse_app_script(context) -> None:
+    """axe needs script, so a page is shown as without JavaScript by refusing the app's own
+    script: the no-js page, its hidden parts hidden."""
+    context.route("**/static/app.js", lambda route: route.abort())
+
+
+def axe_failures(axe, page, names: Iterable[str] = ("",)) -> dict[str, str]:
+    """axe's report of every page loaded as `names` yields it, by name, where it found any."""
+    failures = {}
+    for name in names:
+        results = axe.run(page)
+        if results.violations_count:
+            failures[name] = results.generate_report()
+    return failures
+
+
+def reported(failures: dict[str, str]) -> str:
+    return "\n".join(f"{name}:\n{report}" for name, report in failures.items())
