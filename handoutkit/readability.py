@@ -57,17 +57,22 @@ def grade_level(text: str, blocks: Iterable[str] = ()) -> float:
     return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59
 
 
-def grade_of_blocks(blocks: Iterable[str]) -> float:
-    """Flesch-Kincaid grade of texts that each stand alone (a heading, a cell, a paragraph)."""
+def _counts(blocks: Iterable[str], url, word, count) -> tuple[int, int, int]:
+    """Words, sentences and syllables of texts that each stand alone, addresses left out."""
     sentences: list[str] = []
     for block in blocks:
-        block = URL.sub(" ", block)
-        sentences += [s for s in SENTENCE_END.split(block) if WORD.search(s)]
-    words = [w for s in sentences for w in WORD.findall(s)]
+        block = url.sub(" ", block)
+        sentences += [s for s in SENTENCE_END.split(block) if word.search(s)]
+    words = [w for s in sentences for w in word.findall(s)]
+    return len(words), len(sentences), sum(count(w) for w in words)
+
+
+def grade_of_blocks(blocks: Iterable[str]) -> float:
+    """Flesch-Kincaid grade of texts that each stand alone (a heading, a cell, a paragraph)."""
+    words, sentences, total = _counts(blocks, URL, WORD, syllables)
     if not words:
         return 0.0
-    total = sum(syllables(w) for w in words)
-    return 0.39 * len(words) / len(sentences) + 11.8 * total / len(words) - 15.59
+    return 0.39 * words / sentences + 11.8 * total / words - 15.59
 
 
 # Spanish: Flesch-Kincaid does not apply. The Szigriszt-Pazos index read on the INFLESZ scale
@@ -147,19 +152,14 @@ INFLESZ_BANDS = (
 def spanish_scores(blocks: Iterable[str]) -> SpanishScores:
     """INFLESZ and Fernández-Huerta of texts that each stand alone (a heading, a cell, a
     paragraph); addresses and numbers are left out."""
-    sentences: list[str] = []
-    for block in blocks:
-        block = SPANISH_URL.sub(" ", block)
-        sentences += [s for s in SENTENCE_END.split(block) if SPANISH_WORD.search(s)]
-    words = [w for s in sentences for w in SPANISH_WORD.findall(s)]
+    words, sentences, total = _counts(blocks, SPANISH_URL, SPANISH_WORD, spanish_syllables)
     if not words:
         return SpanishScores(0.0, 0.0)
-    total = sum(spanish_syllables(w) for w in words)
-    per_word, per_sentence = total / len(words), len(words) / len(sentences)
+    per_word, per_sentence = total / words, words / sentences
     return SpanishScores(
         206.835 - 62.3 * per_word - per_sentence,
         206.84 - 60 * per_word - 1.02 * per_sentence,
-        len(words),
-        len(sentences),
+        words,
+        sentences,
         total,
     )
