@@ -11,6 +11,7 @@ import sys
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from .build import WHOLE_BOOKLET_IDS, Built, build
 from .config import Clinic, find_clinic, load_clinic
@@ -507,17 +508,7 @@ def cmd_letters(args: argparse.Namespace) -> int:
             option = "--" + flag.replace("_", "-")
             raise InputError(Problem(option, "goes with --batch, for letters for many patients"))
     out = (args.out or Path("build") / "personal").resolve()
-    made = build_letters(
-        _project(args),
-        args.details,
-        out,
-        paper=args.paper,
-        large_print=args.large_print,
-        region=args.region,
-        lang=args.lang,
-        only=args.only,
-        clinic=_clinic(args),
-    )
+    made = build_letters(_project(args), args.details, out, **_letter_options(args))
     for problem in made.skipped:
         print(f"skipped: {problem}")
     for path in made.written:
@@ -529,6 +520,18 @@ def cmd_letters(args: argparse.Namespace) -> int:
     print(f"(region {settings.region}, paper {settings.paper}{language})")
     print("These letters hold your health information: print them, then keep them private.")
     return 0
+
+
+def _letter_options(args: argparse.Namespace) -> dict[str, Any]:
+    """How letters are made, as `letters` takes it for one person and for a batch alike."""
+    return {
+        "paper": args.paper,
+        "large_print": args.large_print,
+        "region": args.region,
+        "lang": args.lang,
+        "only": args.only,
+        "clinic": _clinic(args),
+    }
 
 
 def _letters_batch(args: argparse.Namespace) -> int:
@@ -559,12 +562,7 @@ def _letters_batch(args: argparse.Namespace) -> int:
         _project(args),
         args.batch,
         args.out.resolve(),
-        paper=args.paper,
-        large_print=args.large_print,
-        region=args.region,
-        lang=args.lang,
-        only=args.only,
-        clinic=_clinic(args),
+        **_letter_options(args),
         skip_bad=args.skip_bad,
         jobs=args.jobs,
         progress=progress,
